@@ -1,0 +1,126 @@
+"""The reference: the least a vote server must do, on websockets' own server and broadcast().
+
+It shows what this machine and Python can do at all, so facilitator's figures can be read as
+a ratio. Every client gets a small hello; a `vote.cast` replaces the client's ballot, bumps a
+sequence number and is answered with an ack at once; a tally of the same shape and size as
+facilitator's goes to every client at most every `--interval` seconds (leading edge: the first
+vote after a quiet spell is broadcast at once). There is deliberately nothing else: no
+validation beyond the vote's fields, no authentication, no event log, no disk.
+
+Run as `python -m bench.reference --port 8765`; GET /healthz answers 200 for the driver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+from http import HTTPStatus
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.http11 import Request, Response
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+class Poll:
+    def __init__(self, options: int, interval: float) -> None:
+        self.counts = {f"o{n}": 0 for n in range(1, options + 1)}
+        self.ballots: dict[ServerConnection, str] = {}
+        self.seq = 0
+        self.interval = interval
+        self.clients: set[ServerConnection] = set()
+        self.sent_at = 0.0
+        self.scheduled = False
+
+    def vote(self, client: ServerConnection, choice: str) -> int | None:
+        old = self.ballots.get(client)
+        if old == choice:
+            return None
+        if old is not None:
+            self.counts[old] -= 1
+        self.ballots[client] = choice
+        self.counts[choice] += 1
+        self.seq += 1
+        self.schedule_tally()
+        return self.seq
+
+    def schedule_tally(self) -> None:
+        if self.scheduled:
+            return
+        self.scheduled = True
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self.sent_at + self.interval - loop.time())
+        loop.call_later(delay, self.send_tally)
+
+    def send_tally(self) -> None:
+        self.scheduled = False
+        self.sent_at = asyncio.get_running_loop().time()
+        message = dumps({
+            "type": "tally", "seq": self.seq, "activity": "a1",
+            "results": {"voters": len(self.ballots),
+                        "options": [{"id": k, "count": v} for k, v in self.counts.items()]},
+        })
+        broadcast(self.clients, message)  # frames it per client, never waits for one
+
+
+async def handle(poll: Poll, client: ServerConnection) -> None:
+    poll.clients.add(client)
+    try:
+        await client.send(dumps({"type": "hello", "protocol": 1, "role": "participant",
+                                 "seq": poll.seq}))
+        async for raw in client:
+            try:
+                message = json.loads(raw)
+                ident = message["id"]
+                choices = message["choices"]
+                if message["type"] != "vote.cast" or len(choices) != 1:
+                    raise ValueError
+                if choices[0] not in poll.counts:
+                    raise KeyError
+            except (ValueError, KeyError, TypeError):
+                await client.send(dumps({"type": "error", "id": None, "code": "bad_message",
+                                         "message": "bad message"}))
+                continue
+            seq = poll.vote(client, choices[0])
+            await client.send(dumps({"type": "ack", "id": ident, "seq": seq,
+                                     "result": {"choices": choices}}))
+    finally:
+        poll.clients.discard(client)
+        poll.ballots.pop(client, None)
+
+
+def health(connection: ServerConnection, request: Request) -> Response | None:
+    if request.path == "/healthz":
+        return connection.respond(HTTPStatus.OK, '{"ok": true}\n')
+    return None
+
+
+async def main(host: str, port: int, options: int, interval: float) -> None:
+    poll = Poll(options, interval)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    # backlog as uvicorn's default: thousands of phones connect within seconds
+    async with serve(lambda c: handle(poll, c), host, port, process_request=health,
+                     backlog=2048, max_size=65536):
+        await stop.wait()
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.reference", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--options", type=int, default=4)
+    parser.add_argument("--interval", type=float, default=0.05)
+    args = parser.parse_args()
+    asyncio.run(main(args.host, args.port, args.options, args.interval))
+
+
+if __name__ == "__main__":
+    cli()

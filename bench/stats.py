@@ -1,0 +1,185 @@
+"""The figures of a run, computed from raw timestamps: pure functions, no I/O.
+
+All times are `time.monotonic()` seconds. On Linux that is CLOCK_MONOTONIC, one clock for
+every process of the machine, so a send time taken in a phone process and a receive time taken
+by the presenter in the main process can be subtracted.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# One received tally: (receive time, seq of the last event it includes).
+Tally = tuple[float, int]
+
+
+@dataclass(frozen=True)
+class Vote:
+    phone: int
+    sent: float
+    acked: float | None = None  # time the ack (or error) arrived
+    seq: int | None = None  # seq of the ack; None for an error or a no-op vote
+    error: str | None = None  # error code, or "timeout" when no answer came
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    max: float | None
+    mean: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """Nearest-rank percentile: always a value that was measured, never an interpolation.
+
+    `values` must be sorted. p99 of 2,000 samples is the 1,980th smallest.
+    """
+    if not values:
+        return None
+    if not 0 < p <= 100:
+        raise ValueError(f"percentile must be in (0, 100], not {p}")
+    rank = math.ceil(p / 100 * len(values))
+    return values[max(rank, 1) - 1]
+
+
+def summarise(values: Iterable[float], scale: float = 1.0) -> Summary:
+    """p50/p95/p99/max/mean of `values`, each multiplied by `scale` (1000 for ms)."""
+    ordered = sorted(v * scale for v in values)
+    if not ordered:
+        return Summary(0, None, None, None, None, None)
+    return Summary(
+        count=len(ordered),
+        p50=percentile(ordered, 50),
+        p95=percentile(ordered, 95),
+        p99=percentile(ordered, 99),
+        max=ordered[-1],
+        mean=sum(ordered) / len(ordered),
+    )
+
+
+class SeenAt:
+    """When a receiver first held a tally including a given seq.
+
+    Tallies normally arrive in seq order; a running maximum makes the lookup right even
+    if one arrives out of order (then the earlier, higher one already showed the vote).
+    """
+
+    def __init__(self, tallies: Sequence[Tally]) -> None:
+        ordered = sorted(tallies)
+        self.times = [t for t, _ in ordered]
+        self.highest: list[int] = []
+        top = -1
+        for _, seq in ordered:
+            top = max(top, seq)
+            self.highest.append(top)
+
+    def __call__(self, seq: int) -> float | None:
+        index = bisect_left(self.highest, seq)
+        return self.times[index] if index < len(self.times) else None
+
+
+def rate(count: float, seconds: float) -> float | None:
+    return count / seconds if seconds > 0 else None
+
+
+@dataclass
+class BurstResult:
+    phones: int
+    sent: int
+    acked: int
+    errors: dict[str, int]
+    ack_ms: Summary
+    beamer_ms: Summary
+    unseen: int  # acked votes the presenter never saw in a tally
+    final_seq: int | None
+    window_s: float  # first send until every phone held the final tally
+    votes_per_s: float | None  # acked votes / (last ack - first send)
+    phone_tallies: int  # tallies received by all phones inside the window
+    tallies_per_phone_s: float | None
+    presenter_tallies: int
+    messages_per_s: float | None  # tallies + acks delivered to all clients in the window
+    final_reach_ms: Summary  # per phone: held the final tally, after the last ack
+    final_missing: int  # phones that never received the final tally
+    extra: dict[str, Any] = field(default_factory=dict)  # resources, filled by the driver
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def analyse_burst(
+    votes: Sequence[Vote],
+    presenter: Sequence[Tally],
+    phones: Sequence[Sequence[Tally]],
+) -> BurstResult:
+    """The figures of one vote burst: every phone voted once, the presenter watched."""
+    acked = [v for v in votes if v.error is None and v.acked is not None]
+    errors = Counter(v.error for v in votes if v.error is not None)
+    ack_ms = summarise((v.acked - v.sent for v in acked), 1000)  # type: ignore[operator]
+
+    on_beamer = SeenAt(presenter)
+    beamer: list[float] = []
+    unseen = 0
+    for vote in acked:
+        if vote.seq is None:  # the same ballot again: nothing to show
+            continue
+        seen = on_beamer(vote.seq)
+        if seen is None:
+            unseen += 1
+        else:
+            beamer.append(seen - vote.sent)
+
+    start = min((v.sent for v in votes), default=0.0)
+    last_ack = max((v.acked for v in acked), default=start)  # type: ignore[type-var]
+    seqs = [v.seq for v in acked if v.seq is not None]
+    final_seq = max(seqs) if seqs else None
+
+    reach: list[float] = []
+    missing = 0
+    if final_seq is not None:
+        for tallies in phones:
+            seen = SeenAt(tallies)(final_seq)
+            if seen is None:
+                missing += 1
+            else:
+                reach.append(seen - last_ack)
+    presenter_final = on_beamer(final_seq) if final_seq is not None else None
+    end = max(
+        [last_ack, presenter_final or last_ack] + [last_ack + r for r in reach]
+    )
+    window = end - start
+
+    def inside(tallies: Sequence[Tally]) -> int:
+        return sum(1 for t, _ in tallies if start <= t <= end)
+
+    phone_tallies = sum(inside(t) for t in phones)
+    answered = sum(1 for v in votes if v.acked is not None)
+    presenter_tallies = inside(presenter)
+    return BurstResult(
+        phones=len(phones),
+        sent=len(votes),
+        acked=len(acked),
+        errors=dict(sorted(errors.items())),
+        ack_ms=ack_ms,
+        beamer_ms=summarise(beamer, 1000),
+        unseen=unseen,
+        final_seq=final_seq,
+        window_s=window,
+        votes_per_s=rate(len(acked), last_ack - start),
+        phone_tallies=phone_tallies,
+        tallies_per_phone_s=rate(phone_tallies / max(len(phones), 1), window),
+        presenter_tallies=presenter_tallies,
+        messages_per_s=rate(phone_tallies + presenter_tallies + answered, window),
+        final_reach_ms=summarise(reach, 1000),
+        final_missing=missing,
+    )

@@ -1,0 +1,111 @@
+"""The two servers a run measures, each started as a subprocess the same way.
+
+A target knows how to start its server and how to prepare a poll that phones vote in: for
+facilitator that is the moderator's real sequence of commands over the wire protocol.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.loadgen import Client, connect_client
+from bench.procs import Server
+from bench.wsclient import HTTPConnection
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+OPTIONS = ["Mobility", "Energy supply", "Land use", "Food"]
+
+
+@dataclass
+class Stage:
+    """A poll that is live and revealed, and the connections watching it."""
+
+    code: str
+    activity: str
+    join: bool  # phones must join over HTTP before connecting
+    presenter: Client
+    moderator: Client | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for client in (self.presenter, self.moderator):
+            if client is not None:
+                client.abort()
+
+
+class Facilitator:
+    name = "facilitator"
+
+    def __init__(self) -> None:
+        self.key = secrets.token_urlsafe(24)
+
+    def start(self, port: int, tmp: Path) -> Server:
+        argv = [sys.executable, "-m", "facilitator", "serve", "--port", str(port),
+                "--host", HOST, "--data-dir", str(tmp / "data"),
+                "--sessions-dir", str(tmp / "sessions")]
+        env = dict(os.environ, FACILITATOR_ORGANISER_KEY=self.key,
+                   FACILITATOR_LOG_LEVEL="warning")
+        return Server(argv, env, ROOT, tmp / "server.log")
+
+    def command_line(self) -> str:
+        return ("python -m facilitator serve --port PORT --host 127.0.0.1 --data-dir TMP/data "
+                "--sessions-dir TMP/sessions (FACILITATOR_ORGANISER_KEY=random, "
+                "FACILITATOR_LOG_LEVEL=warning)")
+
+    async def stage(self, port: int, timeout: float) -> Stage:
+        http = HTTPConnection(HOST, port)
+        try:
+            status, created = await http.request(
+                "POST", "/api/sessions",
+                {"title": "Benchmark", "language": "en", "names": False},
+                {"Authorization": f"Bearer {self.key}"},
+            )
+        finally:
+            http.close()
+        if status != 201:
+            raise RuntimeError(f"POST /api/sessions answered {status}: {created}")
+        code = created["code"]
+        moderator = await connect_client(
+            HOST, port, f"/ws/{code}?token={created['moderator_token']}", timeout
+        )
+        steps = iter(range(1, 100))
+
+        async def command(kind: str, **fields: Any) -> dict[str, Any]:
+            message = {"type": kind, "id": f"m{next(steps)}", **fields}
+            return await moderator.command(message, timeout)
+
+        await command("session.open")
+        await command("session.start")
+        created_poll = await command(
+            "activity.create", kind="poll", title="Which field of action first?",
+            config={"options": OPTIONS},
+        )
+        activity = created_poll["result"]["activity"]
+        await command("activity.activate", activity=activity)
+        await command("activity.reveal", activity=activity)
+        presenter = await connect_client(
+            HOST, port, f"/ws/{code}?token={created['presenter_token']}", timeout
+        )
+        return Stage(code, activity, True, presenter, moderator)
+
+
+class Reference:
+    name = "reference"
+
+    def start(self, port: int, tmp: Path) -> Server:
+        argv = [sys.executable, "-m", "bench.reference", "--host", HOST, "--port", str(port),
+                "--options", str(len(OPTIONS)), "--interval", "0.05"]
+        return Server(argv, dict(os.environ), ROOT, tmp / "server.log")
+
+    def command_line(self) -> str:
+        return "python -m bench.reference --host 127.0.0.1 --port PORT --options 4 --interval 0.05"
+
+    async def stage(self, port: int, timeout: float) -> Stage:
+        presenter = await connect_client(HOST, port, "/ws/REF?role=presenter", timeout)
+        return Stage("REF", "a1", False, presenter)

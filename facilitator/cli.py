@@ -1,0 +1,170 @@
+"""The `facilitator` command: serve, new, sessions. Every setting is a flag with a
+FACILITATOR_* environment variable (facilitator/config.py)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from facilitator import __version__, secrets
+from facilitator.config import OPTIONS, Settings, load_settings
+from facilitator.domain.errors import Refusal
+from facilitator.i18n import translate
+from facilitator.live.registry import Registry, create_from_plan
+from facilitator.live.runtime import SessionRuntime
+from facilitator.store.sqlite import SQLiteStore
+from facilitator.web import qr
+from facilitator.web.sessions import links
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="facilitator",
+        description="Self-hosted live workshops: agenda, ideas and votes on every phone.")
+    top.add_argument("--version", action="version", version=f"facilitator {__version__}")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the server",
+                                description="Run the server and print the links to use.")
+    serve.add_argument("--plan", type=Path, help="also create (or reuse) the session of this "
+                       "plan file, open it, and print its moderator link and join QR code")
+    new = commands.add_parser("new", help="create a session from a plan file",
+                              description="Create a session from a plan file (see "
+                              "docs/plans.md) and print its links.")
+    new.add_argument("plan", type=Path, help="path to sessions/<slug>/plan.toml")
+    listing = commands.add_parser("sessions", help="list sessions with their moderator links")
+    for sub in (serve, new, listing):
+        for option in OPTIONS:
+            kind = option.parse if option.parse is not bool else str
+            sub.add_argument(option.flag, dest=option.name, type=kind, default=None,
+                             help=f"{option.help} [env {option.env}; default: "
+                                  f"{option.default!r}]")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(vars(args))
+    except ValueError as error:
+        print(f"facilitator: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "serve":
+        return serve(settings, args.plan)
+    if args.command == "new":
+        return asyncio.run(_with_registry(settings, _new, args.plan))
+    return asyncio.run(_with_registry(settings, _list))
+
+
+async def _with_registry(settings: Settings, job: Any, *args: Any) -> int:
+    store = SQLiteStore(settings.database)
+    await store.open()
+    registry = Registry(store, translate)
+    try:
+        result: int = await job(settings, registry, *args)
+        return result
+    finally:
+        await registry.close()
+        await store.close()
+
+
+def _load(path: Path) -> Any:
+    from facilitator.domain.plan import load_plan
+
+    return load_plan(path.read_text("utf-8"), str(path))
+
+
+def _plan_error(path: Path, error: Refusal, language: str) -> int:
+    where = f"{path}:{error.line}" if getattr(error, "line", None) else str(path)
+    field = getattr(error, "field", "")
+    message = translate(language, error.message, error.params)
+    print(f"{where}: {field + ': ' if field else ''}{message}", file=sys.stderr)
+    return 1
+
+
+async def _from_plan(settings: Settings, registry: Registry, path: Path,
+                     reuse: bool) -> SessionRuntime | int:
+    try:
+        plan = _load(path)
+    except Refusal as error:
+        return _plan_error(path, error, settings.language)
+    ident = plan.slug or path.resolve().parent.name
+    existing = await registry.get_by_id(ident)
+    if existing is not None:
+        if reuse:
+            return existing
+        print(f"facilitator: a session {ident!r} exists already", file=sys.stderr)
+        return 1
+    return await create_from_plan(registry, plan, ident)
+
+
+async def _new(settings: Settings, registry: Registry, path: Path) -> int:
+    runtime = await _from_plan(settings, registry, path, reuse=False)
+    if isinstance(runtime, int):
+        return runtime
+    print(banner(settings, runtime))
+    return 0
+
+
+async def _list(settings: Settings, registry: Registry) -> int:
+    secret = secrets.server_secret(settings.data_dir, settings.secret)
+    for record in await registry.store.list_sessions():
+        runtime = await registry.get(record.code)
+        assert runtime is not None
+        found = links(settings.base_url, secret, runtime)
+        print(f"{record.code}  {record.status:7}  {record.title}\n    {found.moderator_url}")
+    return 0
+
+
+def banner(settings: Settings, runtime: SessionRuntime) -> str:
+    secret = secrets.server_secret(settings.data_dir, settings.secret)
+    found = links(settings.base_url, secret, runtime)
+    state = runtime.state
+    return "\n".join([
+        f"Session „{state.title}“ ({state.status}), join code {state.code}",
+        f"  Moderation:  {found.moderator_url}",
+        f"  Beamer:      {found.presenter_url}",
+        f"  Join:        {found.join_url}",
+        "",
+        qr.text(found.join_url),
+        "",
+    ])
+
+
+def serve(settings: Settings, plan: Path | None) -> int:
+    import uvicorn
+
+    from facilitator.app import create_app
+
+    key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
+    lines = [f"facilitator {__version__} on {settings.base_url}",
+             f"  Organiser console: {settings.base_url}/console  (organiser key: {key})"]
+    if plan is not None:
+        async def prepare(settings: Settings, registry: Registry) -> int | str:
+            runtime = await _from_plan(settings, registry, plan, reuse=True)
+            if isinstance(runtime, int):
+                return runtime
+            if runtime.state.status == "draft":
+                from facilitator.live.registry import moderator
+                await runtime.submit(moderator("session.open"))
+            return banner(settings, runtime)
+
+        result = asyncio.run(_with_registry(settings, prepare))
+        if isinstance(result, int):
+            return result
+        lines += ["", result]
+    print("\n".join(lines), flush=True)
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port,
+        ws="websockets-sansio", ws_max_size=64 * 1024, proxy_headers=settings.proxy_headers,
+        forwarded_allow_ips="*" if settings.proxy_headers else None,
+        log_level=settings.log_level, lifespan="on")
+    uvicorn.Server(config).run()
+    return 0

@@ -1,0 +1,112 @@
+"""One frozen Settings object, filled from CLI flags and FACILITATOR_* environment variables.
+
+Every setting is declared once in OPTIONS; the CLI builds its flags from it and
+tests/unit/test_docs.py fails when one is missing from docs/deployment.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str
+    default: Any
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return "FACILITATOR_" + self.name.upper()
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+
+def _bool(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("host", "Address to listen on.", "127.0.0.1"),
+    Option("port", "Port to listen on.", 8000, int),
+    Option("data_dir", "Directory for the SQLite database and the server's secrets.", "data"),
+    Option("sessions_dir", "Directory with plan files and where documentation is written.",
+           "sessions"),
+    Option("public_url", "URL the server is reached at from phones (used in QR codes and "
+           "links), e.g. https://workshop.example.org. Defaults to http://HOST:PORT.", ""),
+    Option("organiser_key", "Key needed to create sessions. Generated and stored in the data "
+           "directory on first start when not given.", ""),
+    Option("secret", "Secret for signing participant cookies and deriving moderator and "
+           "presenter links. Generated and stored in the data directory when not given.", ""),
+    Option("language", "Default language of pages outside a session (de or en).", "de"),
+    Option("tally_interval", "Seconds between two tally updates of one activity.", 0.05, float),
+    Option("commit_interval", "Longest a command waits for others to share its commit, in "
+           "seconds (0 commits at once; the writer always batches what is already queued).",
+           0.0, float),
+    Option("max_connections", "Most WebSocket connections the server accepts at once.", 5000,
+           int),
+    Option("send_queue", "Messages queued for one slow connection before it is dropped.", 512,
+           int),
+    Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
+    Option("log_level", "Log level: debug, info, warning, error.", "info"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    sessions_dir: Path = Path("sessions")
+    public_url: str = ""
+    organiser_key: str = ""
+    secret: str = ""
+    language: str = "de"
+    tally_interval: float = 0.05
+    commit_interval: float = 0.0
+    max_connections: int = 5000
+    send_queue: int = 512
+    proxy_headers: bool = False
+    log_level: str = "info"
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "facilitator.sqlite3"
+
+
+def load_settings(
+    values: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Flags win over environment variables, which win over defaults."""
+    values = dict(values or {})
+    environ = os.environ if environ is None else environ
+    kwargs: dict[str, Any] = {}
+    for option in OPTIONS:
+        value = values.get(option.name)
+        if value is None and option.env in environ:
+            value = option.parse(environ[option.env])
+        if value is None:
+            value = option.default
+        kwargs[option.name] = value
+    for name in ("data_dir", "sessions_dir"):
+        kwargs[name] = Path(kwargs[name])
+    if kwargs["language"] not in {"de", "en"}:
+        raise ValueError(f"language must be de or en, not {kwargs['language']!r}")
+    known = {f.name for f in fields(Settings)}
+    assert set(kwargs) <= known
+    return Settings(**kwargs)

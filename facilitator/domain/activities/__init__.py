@@ -1,0 +1,14 @@
+"""The activity kinds, one module each (STYLE.md, point 9)."""
+
+from __future__ import annotations
+
+from facilitator.domain.activities.base import Activity, Kind, Rule
+from facilitator.domain.activities.ideas import Ideas
+from facilitator.domain.activities.poll import Poll
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (Ideas(), Poll())}
+
+# Which kind handles which command type.
+COMMANDS: dict[str, Kind] = {cmd: kind for kind in KINDS.values() for cmd in kind.rules}
+
+__all__ = ["KINDS", "COMMANDS", "Activity", "Kind", "Rule"]

@@ -1,0 +1,98 @@
+"""The interface every activity kind implements.
+
+A kind is a vertical slice: its config, its commands with the roles and activity states that
+allow them (as data, so tests can run the whole matrix), how events change its state, its
+results, and what each audience sees of it. The session (domain/session.py) does the checks
+common to all kinds (role, activity state, session state) before calling ``decide``.
+
+The ten kinds of DESIGN.md fit this shape: every input (idea, ballot, dots, order, rating,
+position, word, question, sheet field) is a command checked against the activity's config and
+the participant's earlier input, results are a pure function of the applied events, and each
+audience has its own view and event projection.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from facilitator.domain.model import Audience, Command, Decision, Event, Role
+
+Status = Literal["draft", "active", "locked"]
+STATUSES: tuple[Status, ...] = ("draft", "active", "locked")
+ANY_STATUS: frozenset[Status] = frozenset(STATUSES)
+OPEN: frozenset[Status] = frozenset({"active"})
+
+
+@dataclass
+class Activity:
+    id: str
+    kind: str
+    title: str
+    prompt: str
+    config: dict[str, Any]
+    data: Any
+    status: Status = "draft"
+    revealed: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which roles may send a command, in which activity states."""
+
+    roles: Mapping[Role, frozenset[Status]] = field(default_factory=dict)
+
+    def allows(self, role: Role, status: Status) -> bool:
+        return status in self.roles.get(role, frozenset())
+
+
+class Kind(ABC):
+    name: str
+    rules: Mapping[str, Rule]
+    # Whether results change with input and are sent as throttled `tally` messages.
+    tallied: bool = False
+
+    @abstractmethod
+    def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Validate the config of activity.create (or a plan); raise Invalid."""
+
+    @abstractmethod
+    def new_data(self, config: Mapping[str, Any]) -> Any:
+        """The empty state of a new activity."""
+
+    @abstractmethod
+    def decide(self, activity: Activity, command: Command, ids: IdSource) -> Decision:
+        """Check the command against the activity's state; raise a Refusal or return events."""
+
+    @abstractmethod
+    def apply(self, activity: Activity, event: Event) -> None:
+        """Change the activity's state by one of its events."""
+
+    def results(self, activity: Activity) -> dict[str, Any] | None:
+        return None
+
+    def view(self, activity: Activity, audience: Audience) -> dict[str, Any]:
+        """Kind-specific fields of the activity view (besides config and results)."""
+        return {}
+
+    def public_config(self, activity: Activity) -> dict[str, Any]:
+        return dict(activity.config)
+
+    def project(
+        self, activity: Activity, event: Event, audience: Audience
+    ) -> dict[str, Any] | None:
+        """The event's data as the audience may see it, or None when it must not see it."""
+        return event.data if audience == "moderator" else None
+
+    def mine(self, activity: Activity, participant: str) -> dict[str, Any] | None:
+        """What this participant contributed, for their own phone."""
+        return None
+
+
+class IdSource(ABC):
+    """Hands out the next id of a kind of thing ("i" for ideas); ids are unique per session."""
+
+    @abstractmethod
+    def next(self, prefix: str) -> str: ...

@@ -1,0 +1,57 @@
+"""Refusals a person can read.
+
+Messages are English gettext message ids with ``{placeholders}``; the edge (WebSocket or HTTP)
+translates them into the session's language. ``N_`` only marks them for extraction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(message: str) -> str:
+    return message
+
+
+class Refusal(Exception):
+    """A command was refused; nothing changed. ``code`` is stable, ``message`` is for people."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+
+class Invalid(Refusal):
+    code = "invalid"
+
+
+class Forbidden(Refusal):
+    code = "forbidden"
+
+
+class NotFound(Refusal):
+    code = "not_found"
+
+
+class SessionStateError(Refusal):
+    code = "session_state"
+
+
+class ActivityClosed(Refusal):
+    code = "activity_closed"
+
+
+class NotYours(Refusal):
+    code = "not_yours"
+
+
+class LimitReached(Refusal):
+    code = "limit_reached"
+
+
+REFUSALS: tuple[type[Refusal], ...] = (
+    Invalid, Forbidden, NotFound, SessionStateError, ActivityClosed, NotYours, LimitReached,
+)

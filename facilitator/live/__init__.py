@@ -1,0 +1,1 @@
+"""The real-time side: wire protocol, session runtimes (the writer), fan-out."""

@@ -1,0 +1,89 @@
+"""Connections and fan-out for one session (STYLE.md, point 6).
+
+Every connection has a bounded queue drained by its own task, so publishing never awaits a
+client: a message is encoded once per audience and put into each queue. A connection whose
+queue is full is too slow to keep up; it is closed (4408) and its phone reconnects and
+resumes, which costs it one replay instead of costing everyone a stalled broadcast.
+
+The hub is the seam for scaling out: a Redis pub/sub hub would publish the same encoded
+texts to other processes, each of which delivers to its own connections.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from facilitator.domain.model import Audience
+
+log = logging.getLogger(__name__)
+
+TOO_SLOW = 4408
+_CLOSE = object()
+
+
+@dataclass(eq=False)
+class Connection:
+    """One client's WebSocket, reduced to what the hub needs: a way to send and to close."""
+
+    audience: Audience
+    send: Callable[[str], Awaitable[None]]
+    close: Callable[[int, str], Awaitable[None]]
+    limit: int = 512
+    participant: str | None = None
+    queue: asyncio.Queue[object] = field(init=False)
+    dropped: bool = False
+
+    def __post_init__(self) -> None:
+        self.queue = asyncio.Queue(self.limit)
+
+    def offer(self, text: str) -> bool:
+        """Queue a message without waiting; False when the connection is too slow."""
+        if self.dropped:
+            return False
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.dropped = True
+            # The queue is full, so the sender cannot see a close marker in it: make room.
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(_CLOSE)
+            return False
+        return True
+
+    async def pump(self) -> None:
+        """Send queued messages in order until told to stop or the socket fails."""
+        while True:
+            item = await self.queue.get()
+            if item is _CLOSE:
+                await self.close(TOO_SLOW, "too slow")
+                return
+            assert isinstance(item, str)
+            await self.send(item)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.audiences: dict[Audience, set[Connection]] = {
+            "moderator": set(), "presenter": set(), "participant": set()}
+
+    def add(self, connection: Connection) -> None:
+        self.audiences[connection.audience].add(connection)
+
+    def remove(self, connection: Connection) -> None:
+        self.audiences[connection.audience].discard(connection)
+
+    def has(self, audience: Audience) -> bool:
+        return bool(self.audiences[audience])
+
+    def publish(self, audience: Audience, text: str) -> None:
+        for connection in list(self.audiences[audience]):
+            if not connection.offer(text):
+                self.audiences[audience].discard(connection)
+
+    @property
+    def count(self) -> int:
+        return sum(len(c) for c in self.audiences.values())

@@ -1,0 +1,205 @@
+"""Every wire message, defined in one place (STYLE.md, point 7) and documented in
+docs/protocol.md; tests/unit/test_protocol_docs.py fails when one is missing there.
+
+Inbound messages are checked here for shape (JSON object, known type, known fields of the
+right JSON types); the domain checks meaning (lengths, states, permissions).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+VERSION = 1
+MAX_FRAME = 16 * 1024
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+# Server → client.
+SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong")
+
+ERROR_CODES = (
+    "bad_json", "bad_message", "unknown_type", "too_large", "rate_limited", "forbidden",
+    "not_found", "session_state", "activity_closed", "invalid", "not_yours", "limit_reached",
+    "busy",
+)
+
+# The event types of the log (all of them reach at least the moderator, or none: vote.cast).
+EVENT_TYPES = (
+    "session.created", "session.opened", "session.started", "session.closed",
+    "participant.joined", "participant.renamed",
+    "activity.created", "activity.activated", "activity.locked", "activity.unlocked",
+    "activity.revealed", "activity.concealed",
+    "idea.added", "idea.edited", "idea.withdrawn", "idea.hidden", "idea.restored",
+    "vote.cast",
+)
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, bool)
+
+
+def _is_str_list(v: Any) -> bool:
+    return isinstance(v, list) and len(v) <= 100 and all(isinstance(x, str) for x in v)
+
+
+def _is_object(v: Any) -> bool:
+    return isinstance(v, dict)
+
+
+def _is_opt_str(v: Any) -> bool:
+    return v is None or isinstance(v, str)
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Callable[[Any], bool]
+    what: str  # for the error message: the JSON type expected
+    required: bool = True
+
+
+STR = Field(_is_str, "string")
+OPT_STR = Field(_is_opt_str, "string or null", required=False)
+# Texts and lists may be missing; the domain says what is wrong with them in words.
+TEXT = Field(_is_str, "string", required=False)
+INT = Field(_is_int, "integer")
+STR_LIST = Field(_is_str_list, "array of strings")
+OBJECT = Field(_is_object, "object", required=False)
+BOOL = Field(_is_bool, "boolean", required=False)
+
+# Client → server: control messages, then commands (which also need an `id`).
+CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
+    "resume": {"seq": INT},
+    "ping": {"id": Field(lambda v: isinstance(v, str) and len(v) <= 64, "string",
+                         required=False)},
+}
+
+_ACT = {"activity": STR}
+COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
+    "session.open": {},
+    "session.start": {},
+    "session.close": {},
+    "participant.rename": {"name": OPT_STR},
+    "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT},
+    "activity.activate": _ACT,
+    "activity.lock": _ACT,
+    "activity.unlock": _ACT,
+    "activity.reveal": _ACT,
+    "activity.conceal": _ACT,
+    "idea.add": {**_ACT, "text": TEXT},
+    "idea.edit": {**_ACT, "idea": STR, "text": TEXT},
+    "idea.withdraw": {**_ACT, "idea": STR},
+    "idea.hide": {**_ACT, "idea": STR},
+    "idea.restore": {**_ACT, "idea": STR},
+    "vote.cast": {**_ACT, "choices": STR_LIST},
+}
+
+CLIENT_MESSAGES = (*CONTROL_MESSAGES, *COMMAND_MESSAGES)
+
+
+class ProtocolError(Exception):
+    """An inbound message is malformed: answered with an `error`, nothing changes."""
+
+    def __init__(self, code: str, message: str, ident: str | None = None, **params: Any):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.params = params
+        self.id = ident
+
+
+@dataclass(frozen=True)
+class Inbound:
+    type: str
+    id: str | None
+    args: dict[str, Any]
+
+
+def parse(text: str | bytes | None) -> Inbound:
+    """Check one inbound frame; raise ProtocolError with a stable code when it is wrong."""
+    if not isinstance(text, str):
+        raise ProtocolError("bad_message", "Only JSON text frames are accepted.")
+    if len(text) > MAX_FRAME:
+        raise ProtocolError("too_large", "The message is larger than {limit} bytes.",
+                            limit=MAX_FRAME)
+    try:
+        message = json.loads(text)
+    except ValueError:
+        raise ProtocolError("bad_json", "The message is not valid JSON.") from None
+    if not isinstance(message, dict):
+        raise ProtocolError("bad_json", "The message must be a JSON object.")
+    kind = message.get("type")
+    raw_id = message.get("id")
+    ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
+    if not isinstance(kind, str):
+        raise ProtocolError("bad_message", "The message has no type.", ident)
+    if kind in COMMAND_MESSAGES:
+        schema = COMMAND_MESSAGES[kind]
+        if ident is None:
+            raise ProtocolError(
+                "bad_message", "A command needs an id of 1 to 64 letters, digits, _ or -.")
+    elif kind in CONTROL_MESSAGES:
+        schema = CONTROL_MESSAGES[kind]
+    else:
+        raise ProtocolError("unknown_type", "Unknown message type: {type}.", ident,
+                            type=kind[:40])
+    args = {k: v for k, v in message.items() if k not in {"type", "id"}}
+    unknown = sorted(set(args) - set(schema))
+    if unknown:
+        raise ProtocolError("bad_message", "Unknown field: {field}.", ident,
+                            field=unknown[0][:40])
+    for name, field in schema.items():
+        if name not in args:
+            if field.required:
+                raise ProtocolError("bad_message", "The field {field} is missing.", ident,
+                                    field=name)
+            continue
+        if not field.check(args[name]):
+            raise ProtocolError("bad_message", "The field {field} must be a {what}.", ident,
+                                field=name, what=field.what)
+    if kind == "ping":
+        ident = message.get("id")
+    return Inbound(kind, ident, args)
+
+
+def encode(message: Mapping[str, Any]) -> str:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+
+
+def hello(role: str, seq: int, session: dict[str, Any], you: dict[str, Any] | None,
+          mine: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "hello", "protocol": VERSION, "role": role, "seq": seq,
+                           "you": you, "session": session}
+    if mine is not None:
+        out["mine"] = mine
+    return out
+
+
+def event(seq: int, at: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "event", "seq": seq, "at": at, "event": name, "data": data}
+
+
+def tally(seq: int, activity: str, results: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "tally", "seq": seq, "activity": activity, "results": results}
+
+
+def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "ack", "id": ident, "seq": seq, "result": result}
+
+
+def error(ident: str | None, code: str, message: str) -> dict[str, Any]:
+    return {"type": "error", "id": ident, "code": code, "message": message}
+
+
+def pong(ident: str | None) -> dict[str, Any]:
+    return {"type": "pong", "id": ident}

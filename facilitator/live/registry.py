@@ -1,0 +1,106 @@
+"""The sessions this process serves: creates them and starts their runtimes on first use."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+import unicodedata
+from typing import Any
+
+from facilitator.domain.codes import new_code
+from facilitator.domain.model import Actor, Command, Event
+from facilitator.domain.session import SessionState, new_session
+from facilitator.live.runtime import SessionRuntime, Translate
+from facilitator.store.base import SessionRecord, Store, StoreConflict
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    ascii_text = (unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+                  .encode("ascii", "ignore").decode())
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "session"
+
+
+class Registry:
+    def __init__(self, store: Store, translate: Translate, *, tally_interval: float = 0.05,
+                 commit_interval: float = 0.0) -> None:
+        self.store = store
+        self.translate = translate
+        self.options: dict[str, Any] = {"tally_interval": tally_interval,
+                                        "commit_interval": commit_interval}
+        self._runtimes: dict[str, SessionRuntime] = {}
+        self._lock = asyncio.Lock()
+        self._random = random.SystemRandom()
+
+    async def get(self, code: str) -> SessionRuntime | None:
+        if code in self._runtimes:
+            return self._runtimes[code]
+        async with self._lock:
+            if code in self._runtimes:
+                return self._runtimes[code]
+            record = await self.store.find_session(code=code)
+            if record is None:
+                return None
+            return await self._start(record)
+
+    async def get_by_id(self, ident: str) -> SessionRuntime | None:
+        record = await self.store.find_session(ident=ident)
+        return None if record is None else await self.get(record.code)
+
+    async def _start(self, record: SessionRecord) -> SessionRuntime:
+        events = await self.store.load_events(record.id)
+        answers = await self.store.load_answers(record.id)
+        runtime = SessionRuntime(self.store, record, events, answers, self.translate,
+                                 **self.options)
+        runtime.start()
+        self._runtimes[record.code] = runtime
+        return runtime
+
+    async def create(self, title: Any, language: Any = "de", names: Any = False,
+                     ident: str | None = None) -> SessionRuntime:
+        """A new session in draft; raises Invalid for a bad title or language."""
+        at = time.time()
+        for _ in range(20):
+            code = new_code(self._random)
+            slug = ident or f"{slugify(str(title))}-{code.lower()}"
+            kind, data = new_session(slug, code, title, language, names)
+            first = Event(1, kind, data, at)
+            record = SessionRecord(slug, code, data["title"], "draft", at)
+            try:
+                await self.store.create_session(record, first)
+            except StoreConflict:
+                if ident is not None and await self.store.find_session(ident=ident):
+                    raise
+                continue  # the code was taken: draw another
+            async with self._lock:
+                return await self._start(record)
+        raise RuntimeError("no free join code found")
+
+    async def close(self) -> None:
+        runtimes, self._runtimes = list(self._runtimes.values()), {}
+        for runtime in runtimes:
+            await runtime.stop()
+
+
+def system(kind: str, **args: Any) -> Command:
+    """A command the server itself sends (joining, commands from a plan or the CLI)."""
+    return Command(kind, args, Actor("system"), time.time())
+
+
+def moderator(kind: str, **args: Any) -> Command:
+    return Command(kind, args, Actor("moderator"), time.time())
+
+
+__all__ = ["Registry", "SessionState", "moderator", "slugify", "system"]
+
+
+async def create_from_plan(registry: Registry, plan: Any, ident: str) -> SessionRuntime:
+    """A new session in draft with the plan's activities (a domain.plan.Plan)."""
+    runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident)
+    for spec in plan.activities:
+        answer = await runtime.submit(moderator("activity.create", **spec.command_args()))
+        if answer["type"] == "error":  # the plan was validated, so this is a bug
+            raise RuntimeError(f"plan activity refused: {answer['message']}")
+    return runtime

@@ -1,0 +1,281 @@
+"""One session's live side: its state, its single writer and its tallies.
+
+Commands from every connection go into one queue. The writer takes what is queued (group
+commit), decides each command against the state, applies the events, commits them with the
+answers in one transaction, and only then acknowledges and fans out. Because one task does all
+of it, seq numbers have no gaps and commands are processed in the order they arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.domain.activities import KINDS
+from facilitator.domain.errors import Refusal
+from facilitator.domain.model import AUDIENCES, Audience, Command, Event, iso
+from facilitator.domain.session import SessionState
+from facilitator.live import protocol
+from facilitator.live.hub import Connection, Hub
+from facilitator.store.base import Answer, SessionRecord, Store
+
+log = logging.getLogger(__name__)
+
+REPLAY_LIMIT = 10_000
+QUEUE_LIMIT = 20_000
+BATCH_LIMIT = 1_000
+
+Translate = Callable[[str, str, dict[str, Any] | None], str]
+
+
+class Busy(Exception):
+    """The writer's queue is full; the client should retry the same command later."""
+
+
+@dataclass
+class _Pending:
+    command: Command
+    future: asyncio.Future[dict[str, Any]] = field(repr=False)
+
+
+class SessionRuntime:
+    def __init__(self, store: Store, record: SessionRecord, events: list[Event],
+                 answers: list[Answer], translate: Translate, *,
+                 tally_interval: float = 0.05, commit_interval: float = 0.0) -> None:
+        self.store = store
+        self.record = record
+        self.state = SessionState.from_events(events)
+        self.hub = Hub()
+        self.translate = translate
+        self.tally_interval = tally_interval
+        self.commit_interval = commit_interval
+        self._answers: dict[tuple[str, str], str] = {(a.actor, a.id): a.message
+                                                      for a in answers}
+        # Encoded messages of recent events per audience (None: not for that audience).
+        self._recent: deque[tuple[int, dict[Audience, str | None]]] = deque(maxlen=REPLAY_LIMIT)
+        for event in events[-REPLAY_LIMIT:]:
+            self._recent.append((event.seq, self._encode_event(event)))
+        self._queue: asyncio.Queue[_Pending] = asyncio.Queue(QUEUE_LIMIT)
+        # Held while the state runs ahead of the log (between decide and commit), so that no
+        # snapshot or tally ever shows what is not yet durable.
+        self._lock = asyncio.Lock()
+        self._dirty: set[str] = set()
+        self._dirty_flag = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.stats = {"batches": 0, "commands": 0, "events": 0}
+
+    @property
+    def code(self) -> str:
+        return self.state.code
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._write_loop(), name=f"writer {self.code}"),
+                       asyncio.create_task(self._tally_loop(), name=f"tally {self.code}")]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            try:
+                await task
+            except asyncio.CancelledError:
+                pass
+        # Commands still queued were never committed: tell their senders to retry.
+        while not self._queue.empty():
+            pending = self._queue.get_nowait()
+            if not pending.future.done():
+                pending.future.set_exception(Busy())
+
+    # -- commands ------------------------------------------------------------------------
+
+    async def submit(self, command: Command) -> dict[str, Any]:
+        """Process a command; return its answer (an ack or error message) once committed."""
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        try:
+            self._queue.put_nowait(_Pending(command, future))
+        except asyncio.QueueFull:
+            raise Busy() from None
+        return await future
+
+    async def _write_loop(self) -> None:
+        while True:
+            batch = [await self._queue.get()]
+            if self.commit_interval:
+                await asyncio.sleep(self.commit_interval)
+            while len(batch) < BATCH_LIMIT and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
+            try:
+                await self._process(batch)
+            except asyncio.CancelledError:
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(Busy())
+                raise
+            except Exception:
+                log.exception("writer of session %s failed; reloading from the log", self.code)
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(Busy())
+                await self._reload()
+
+    async def _process(self, batch: list[_Pending]) -> None:
+        async with self._lock:
+            events: list[Event] = []
+            answers: list[Answer] = []
+            replies: list[tuple[_Pending, dict[str, Any]]] = []
+            messages: list[tuple[int, dict[Audience, str | None]]] = []
+            status_before = self.state.status
+            for pending in batch:
+                command = pending.command
+                key = (command.actor.key, command.id) if command.id else None
+                if key and key in self._answers:
+                    replies.append((pending, protocol_decode(self._answers[key])))
+                    continue
+                reply = self._decide(command, events, messages)
+                if key:
+                    encoded = protocol.encode(reply)
+                    self._answers[key] = encoded
+                    answers.append(Answer(key[0], key[1], encoded))
+                replies.append((pending, reply))
+            status = self.state.status if self.state.status != status_before else None
+            await self.store.append(self.state.id, events, answers, status=status)
+            self.stats["batches"] += 1
+            self.stats["commands"] += len(batch)
+            self.stats["events"] += len(events)
+            # Durable now: answer, then fan out.
+            for pending, reply in replies:
+                if not pending.future.done():
+                    pending.future.set_result(reply)
+            for seq, per_audience in messages:
+                self._recent.append((seq, per_audience))
+                for audience, text in per_audience.items():
+                    if text is not None:
+                        self.hub.publish(audience, text)
+
+    def _decide(self, command: Command, events: list[Event],
+                messages: list[tuple[int, dict[Audience, str | None]]]) -> dict[str, Any]:
+        try:
+            decision = self.state.decide(command)
+        except Refusal as refusal:
+            text = self.translate(self.state.language, refusal.message, refusal.params)
+            return protocol.error(command.id, refusal.code, text)
+        last = None
+        for name, data in decision.events:
+            event = Event(self.state.seq + 1, name, data, command.at)
+            self.state.apply(event)
+            events.append(event)
+            messages.append((event.seq, self._encode_event(event)))
+            self._mark_dirty(event)
+            last = event.seq
+        return protocol.ack(command.id, last, decision.result)
+
+    def _encode_event(self, event: Event) -> dict[Audience, str | None]:
+        at = iso(event.at)
+        out: dict[Audience, str | None] = {}
+        for audience in AUDIENCES:
+            data = self.state.project(event, audience)
+            out[audience] = (None if data is None else
+                             protocol.encode(protocol.event(event.seq, at, event.type, data)))
+        return out
+
+    def _mark_dirty(self, event: Event) -> None:
+        ident = event.data.get("activity")
+        if not isinstance(ident, str) or event.type.startswith("activity."):
+            return
+        activity = self.state.activities.get(ident)
+        if activity is not None and KINDS[activity.kind].tallied:
+            self._dirty.add(ident)
+            self._dirty_flag.set()
+
+    async def _reload(self) -> None:
+        async with self._lock:
+            events = await self.store.load_events(self.state.id)
+            self.state = SessionState.from_events(events)
+            self._answers = {(a.actor, a.id): a.message
+                             for a in await self.store.load_answers(self.state.id)}
+
+    # -- tallies -------------------------------------------------------------------------
+
+    async def _tally_loop(self) -> None:
+        """At most one tally per activity per interval; the first after a quiet spell at once."""
+        while True:
+            await self._dirty_flag.wait()
+            async with self._lock:
+                self._dirty_flag.clear()
+                dirty, self._dirty = self._dirty, set()
+                for ident in sorted(dirty):
+                    self._publish_tally(ident)
+            await asyncio.sleep(self.tally_interval)
+
+    def _publish_tally(self, ident: str) -> None:
+        activity = self.state.activities[ident]
+        results = KINDS[activity.kind].results(activity)
+        if results is None:
+            return
+        text = protocol.encode(protocol.tally(self.state.seq, ident, results))
+        for audience in AUDIENCES:
+            if self.hub.has(audience) and self.state.results_visible(activity, audience):
+                self.hub.publish(audience, text)
+
+    def _tallies(self, audience: Audience) -> list[str]:
+        out = []
+        for activity in self.state.activities.values():
+            results = KINDS[activity.kind].results(activity)
+            if (results is not None and KINDS[activity.kind].tallied
+                    and self.state.results_visible(activity, audience)):
+                out.append(protocol.encode(protocol.tally(self.state.seq, activity.id, results)))
+        return out
+
+    # -- connections ---------------------------------------------------------------------
+
+    def _hello(self, connection: Connection) -> str:
+        state = self.state
+        who = connection.participant
+        you = mine = None
+        if who is not None:
+            participant = state.participants[who]
+            you = {"participant": who, "name": participant.name}
+            mine = state.mine(who)
+        return protocol.encode(protocol.hello(connection.audience, state.seq,
+                                              state.view(connection.audience), you, mine))
+
+    @asynccontextmanager
+    async def connect(self, connection: Connection) -> AsyncIterator[None]:
+        """Send hello and deliver everything after it, for as long as the block runs."""
+        async with self._lock:
+            connection.offer(self._hello(connection))
+            self.hub.add(connection)
+        try:
+            yield
+        finally:
+            self.hub.remove(connection)
+
+    async def resume(self, connection: Connection, seq: int) -> None:
+        """Replay what the connection missed after seq, or send a fresh hello."""
+        async with self._lock:
+            if seq > self.state.seq or seq < 0:
+                raise ValueError("seq")
+            oldest = self._recent[0][0] if self._recent else self.state.seq + 1
+            if seq + 1 < oldest:
+                connection.offer(self._hello(connection))
+                return
+            for event_seq, per_audience in self._recent:
+                text = per_audience.get(connection.audience)
+                if event_seq > seq and text is not None:
+                    connection.offer(text)
+            for text in self._tallies(connection.audience):
+                connection.offer(text)
+
+    def participant_exists(self, ident: str) -> bool:
+        return ident in self.state.participants
+
+
+def protocol_decode(text: str) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(text)
+    return value

@@ -1,0 +1,54 @@
+"""What the rest of the server needs from persistence. SQLite implements it today; a
+PostgreSQL store would implement the same methods without touching domain, live or web."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from facilitator.domain.model import Event
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    code: str
+    title: str
+    status: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The first answer (an encoded ack or error message) to one client command id."""
+
+    actor: str
+    id: str
+    message: str
+
+
+class StoreConflict(Exception):
+    """A session with this id or code already exists."""
+
+
+class Store(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def create_session(self, record: SessionRecord, first: Event) -> None: ...
+
+    async def find_session(self, *, code: str | None = None,
+                           ident: str | None = None) -> SessionRecord | None: ...
+
+    async def list_sessions(self) -> list[SessionRecord]: ...
+
+    async def load_events(self, session: str, after: int = 0) -> list[Event]: ...
+
+    async def load_answers(self, session: str) -> list[Answer]: ...
+
+    async def append(self, session: str, events: Sequence[Event], answers: Sequence[Answer],
+                     status: str | None = None, title: str | None = None) -> None:
+        """Commit events and answers in one transaction; return only once they are durable."""
+        ...

@@ -1,0 +1,1 @@
+"""HTTP and WebSocket handlers: pages, join, QR codes, the API, the live socket."""

@@ -1,0 +1,141 @@
+"""The live socket: authenticate, hello, then commands in and events out until it closes.
+
+Nothing a client sends can crash this loop: every frame is parsed by live/protocol.py, every
+command goes through the session's writer, and each failure becomes an `error` message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from facilitator.domain.codes import normalise_code
+from facilitator.domain.model import Actor, Command
+from facilitator.i18n import translate
+from facilitator.live import protocol
+from facilitator.live.hub import Connection
+from facilitator.live.runtime import Busy, SessionRuntime
+from facilitator.web import auth
+
+log = logging.getLogger(__name__)
+
+RATE = 20.0  # commands per second, on average
+BURST = 40.0
+
+
+class Bucket:
+    """A token bucket: RATE per second, at most BURST at once."""
+
+    def __init__(self, rate: float = RATE, burst: float = BURST) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = burst
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def _same_origin(websocket: WebSocket, base_url: str) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser: the cookie was sent on purpose
+    allowed = {urlsplit(base_url).netloc, websocket.headers.get("host", "")}
+    return urlsplit(origin).netloc in allowed
+
+
+async def live(websocket: WebSocket) -> None:
+    app = websocket.app
+    settings = app.state.settings
+    await websocket.accept()
+    code = normalise_code(websocket.path_params["code"])
+    runtime: SessionRuntime | None = await app.state.registry.get(code) if code else None
+    if runtime is None:
+        await websocket.close(4404, "unknown session")
+        return
+    token = websocket.query_params.get("token")
+    by_cookie = token is None
+    if by_cookie:
+        token = websocket.cookies.get(auth.PARTICIPANT_COOKIE.format(code=runtime.code))
+    found = auth.identify(app.state.secret, runtime.state.id, token)
+    if found is None or (found.participant and not runtime.participant_exists(found.participant)):
+        await websocket.close(4401, "not authenticated")
+        return
+    if by_cookie and not _same_origin(websocket, settings.base_url):
+        await websocket.close(4403, "foreign origin")
+        return
+    if app.state.connections >= settings.max_connections:
+        await websocket.close(1013, "try again later")
+        return
+    audience = "participant" if found.role == "participant" else found.role
+    connection = Connection(audience, websocket.send_text, websocket.close,  # type: ignore[arg-type]
+                            settings.send_queue, found.participant)
+    actor = Actor(found.role, found.participant)
+    app.state.connections += 1
+    pump = asyncio.create_task(_pump(connection))
+    try:
+        async with runtime.connect(connection):
+            await _receive(websocket, runtime, connection, actor)
+    finally:
+        app.state.connections -= 1
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump
+
+
+async def _pump(connection: Connection) -> None:
+    try:
+        await connection.pump()
+    except (WebSocketDisconnect, RuntimeError, OSError) as exc:
+        log.debug("send failed: %r", exc)
+
+
+async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Connection,
+                   actor: Actor) -> None:
+    bucket = Bucket()
+    lang = runtime.state.language
+
+    def reply(message: dict[str, object]) -> None:
+        connection.offer(protocol.encode(message))
+
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        if connection.dropped:
+            continue
+        try:
+            inbound = protocol.parse(message.get("text"))
+        except protocol.ProtocolError as exc:
+            reply(protocol.error(exc.id, exc.code, translate(lang, exc.message, exc.params)))
+            continue
+        if inbound.type == "ping":
+            reply(protocol.pong(inbound.id))
+            continue
+        if inbound.type == "resume":
+            try:
+                await runtime.resume(connection, inbound.args["seq"])
+            except ValueError:
+                reply(protocol.error(None, "invalid", translate(
+                    lang, "This seq number is not known to the server.")))
+            continue
+        if not bucket.take():
+            reply(protocol.error(inbound.id, "rate_limited",
+                                 translate(lang, "Too many messages. Please slow down.")))
+            continue
+        command = Command(inbound.type, inbound.args, actor, time.time(), inbound.id)
+        try:
+            reply(await runtime.submit(command))
+        except Busy:
+            reply(protocol.error(inbound.id, "busy", translate(
+                lang, "The server is busy. Please send this again in a moment.")))

@@ -1,0 +1,316 @@
+// The one WebSocket of a page (docs/protocol.md): keeps the session state this audience may
+// see, reconnects on its own, and makes sure every command reaches the server exactly once.
+//
+//   const live = new Live({path: "/ws/K7MXR4", code: "K7MXR4", role: "participant"});
+//   live.on("state", render).on("ack", (command, ack) => ...).start();
+//   live.send("idea.add", {activity: "a2", text: "Tempo 30"});
+
+import { KINDS } from "./activities/index.js";
+
+const BACKOFF_FIRST = 500;
+const BACKOFF_MAX = 10000;
+const QUIET_BEFORE_PING = 25000; // a phone network drops idle connections silently
+const PONG_WAIT = 10000;
+const BUSY_RETRY = 2000;
+const OUTBOX_LIMIT = 100;
+const FATAL_CLOSES = new Set([4401, 4403, 4404]);
+
+export function newId() {
+  // randomUUID exists only in secure contexts; a workshop server on plain http in the LAN
+  // still gets unguessable ids from getRandomValues.
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Live {
+  constructor({ path, code, role, token = null }) {
+    this.path = path;
+    this.token = token;
+    this.storageKey = `facilitator:outbox:${code}:${role}`;
+    this.outbox = this.load();
+    this.state = null; // {role, session, you, mine}
+    this.seq = 0;
+    this.attempt = 0;
+    this.ws = null;
+    this.ready = false; // true once this connection's hello arrived
+    this.handlers = {};
+    this.stopped = false;
+  }
+
+  on(name, fn) {
+    (this.handlers[name] ||= []).push(fn);
+    return this;
+  }
+
+  emit(name, ...args) {
+    for (const fn of this.handlers[name] || []) fn(...args);
+  }
+
+  start() {
+    const wake = () => {
+      const state = this.ws?.readyState;
+      if (this.stopped || state === WebSocket.CONNECTING) return;
+      if (state === WebSocket.OPEN) this.ping();
+      else this.reconnectNow();
+    };
+    addEventListener("online", wake);
+    addEventListener("pageshow", wake);
+    addEventListener("offline", () => this.setStatus("offline"));
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") wake();
+    });
+    setInterval(() => this.watch(), 5000);
+    this.connect();
+    return this;
+  }
+
+  // -- commands -------------------------------------------------------------------------
+
+  // Queues a command; it stays in the outbox (and in localStorage) until its ack or error
+  // arrives, and is sent again with the same id after every reconnect.
+  send(type, fields = {}) {
+    const command = { type, id: newId(), ...fields };
+    this.outbox.push(command);
+    if (this.outbox.length > OUTBOX_LIMIT) this.outbox.shift();
+    this.save();
+    if (this.ready) this.raw(command);
+    this.emit("state");
+    return command.id;
+  }
+
+  pending(type) {
+    return this.outbox.filter((c) => c.type === type);
+  }
+
+  raw(message) {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify(message));
+  }
+
+  load() {
+    try {
+      return JSON.parse(localStorage.getItem(this.storageKey)) || [];
+    } catch {
+      return [];
+    }
+  }
+
+  save() {
+    try {
+      if (this.outbox.length) localStorage.setItem(this.storageKey, JSON.stringify(this.outbox));
+      else localStorage.removeItem(this.storageKey);
+    } catch {
+      // Private mode or a full storage: the outbox still lives in memory.
+    }
+  }
+
+  // -- connection -----------------------------------------------------------------------
+
+  url() {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : "";
+    return `${scheme}//${location.host}${this.path}${query}`;
+  }
+
+  connect() {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    this.setStatus(this.state ? "reconnecting" : "connecting");
+    const ws = new WebSocket(this.url());
+    this.ws = ws;
+    this.ready = false;
+    this.lastHeard = Date.now();
+    this.pingSent = 0;
+    const resumeFrom = this.state ? this.seq : null;
+    ws.onopen = () => {
+      if (resumeFrom !== null) this.raw({ type: "resume", seq: resumeFrom });
+    };
+    ws.onmessage = (e) => {
+      if (ws === this.ws) this.receive(e.data);
+    };
+    ws.onclose = (e) => {
+      if (ws === this.ws) this.dropped(e.code);
+    };
+  }
+
+  dropped(code) {
+    this.ws = null;
+    this.ready = false;
+    if (FATAL_CLOSES.has(code)) {
+      this.stopped = true;
+      this.setStatus("offline");
+      this.emit("fatal", code);
+      return;
+    }
+    this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+    const delay = Math.min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** this.attempt);
+    this.attempt += 1;
+    // Jitter spreads the reconnects of a whole room after a Wi-Fi hiccup.
+    this.timer = setTimeout(() => this.connect(), delay * (0.5 + Math.random() / 2));
+  }
+
+  reconnectNow() {
+    this.attempt = 0;
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close();
+    }
+    this.connect();
+  }
+
+  ping() {
+    this.pingSent = Date.now();
+    this.raw({ type: "ping", id: "keepalive" });
+  }
+
+  // A connection can die without a close event (phone asleep, Wi-Fi gone): probe it when it
+  // is quiet, and give it up when the probe stays unanswered.
+  watch() {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    if (this.pingSent && now - this.pingSent > PONG_WAIT) this.reconnectNow();
+    else if (!this.pingSent && now - this.lastHeard > QUIET_BEFORE_PING) this.ping();
+  }
+
+  setStatus(status) {
+    if (status === this.status) return;
+    this.status = status;
+    this.emit("status", status);
+  }
+
+  // -- messages -------------------------------------------------------------------------
+
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    this.lastHeard = Date.now();
+    this.pingSent = 0;
+    if (this.ready) this.setStatus("connected");
+    if (msg.type === "hello") this.hello(msg);
+    else if (msg.type === "event") this.event(msg);
+    else if (msg.type === "tally") this.tally(msg);
+    else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
+  }
+
+  // A hello is always the complete state: take it. Events the resume replays after it are
+  // older than its seq and skipped below, so the order of replay and live events can't matter.
+  hello(msg) {
+    this.state = { role: msg.role, session: msg.session, you: msg.you ?? null, mine: msg.mine ?? {} };
+    this.seq = msg.seq;
+    if (!this.ready) {
+      this.ready = true;
+      this.attempt = 0;
+      this.setStatus("connected");
+      for (const command of this.outbox) this.raw(command);
+    }
+    this.emit("state");
+  }
+
+  event(msg) {
+    if (!this.state || msg.seq <= this.seq) return;
+    this.seq = msg.seq;
+    applyEvent(this.state, msg.event, msg.data);
+    this.emit("event", msg);
+    this.emit("state");
+  }
+
+  tally(msg) {
+    const activity = this.state && findActivity(this.state.session, msg.activity);
+    if (!activity) return;
+    activity.results = msg.results;
+    this.seq = Math.max(this.seq, msg.seq);
+    this.emit("state");
+  }
+
+  answer(msg) {
+    const index = this.outbox.findIndex((c) => c.id === msg.id);
+    const command = index >= 0 ? this.outbox[index] : null;
+    if (msg.type === "error" && msg.code === "busy" && command) {
+      setTimeout(() => this.raw(command), BUSY_RETRY * (0.5 + Math.random()));
+      return;
+    }
+    if (index >= 0) {
+      this.outbox.splice(index, 1);
+      this.save();
+    }
+    if (msg.type === "ack") this.emit("ack", command, msg);
+    else if (msg.id === null || msg.id === undefined) console.warn("facilitator:", msg.code, msg.message);
+    else this.emit("error", command, msg);
+    this.emit("state");
+  }
+}
+
+export function findActivity(session, id) {
+  return session?.activities.find((a) => a.id === id) ?? null;
+}
+
+// Applies one event to the state, as docs/protocol.md ("Events") describes it per audience.
+export function applyEvent(state, name, data) {
+  const session = state.session;
+  const lockPrevious = (current) => {
+    const previous = findActivity(session, session.current);
+    if (previous && session.current !== current) previous.status = "locked";
+  };
+  switch (name) {
+    case "session.opened":
+    case "session.started":
+      session.status = data.status;
+      return;
+    case "session.closed":
+      session.status = data.status;
+      lockPrevious(null);
+      return;
+    case "participant.joined":
+      session.participants.count = data.count;
+      if (data.participant && session.participants.list) {
+        session.participants.list.push(data.participant);
+      }
+      return;
+    case "participant.renamed": {
+      const who = session.participants.list?.find((p) => p.id === data.participant.id);
+      if (who) who.name = data.participant.name;
+      return;
+    }
+    case "activity.created":
+      putActivity(session, data.activity);
+      return;
+    case "activity.activated":
+      lockPrevious(data.current);
+      putActivity(session, data.activity);
+      session.current = data.current;
+      return;
+    case "activity.locked":
+    case "activity.unlocked": {
+      if (name === "activity.unlocked") lockPrevious(data.current);
+      const activity = findActivity(session, data.activity);
+      if (activity) activity.status = data.status;
+      session.current = data.current;
+      return;
+    }
+    case "activity.revealed":
+    case "activity.concealed":
+      // The moderator gets a flag (it sees results anyway), the others the whole view.
+      if (typeof data.activity === "object") putActivity(session, data.activity);
+      else {
+        const activity = findActivity(session, data.activity);
+        if (activity) activity.revealed = data.revealed;
+      }
+      return;
+    default: {
+      const activity = findActivity(session, data?.activity);
+      if (activity) KINDS[activity.kind]?.reduce?.(activity, name, data);
+    }
+  }
+}
+
+function putActivity(session, view) {
+  const index = session.activities.findIndex((a) => a.id === view.id);
+  if (index >= 0) session.activities[index] = view;
+  else session.activities.push(view);
+}
