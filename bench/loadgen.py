@@ -134,6 +134,9 @@ class Worker:
             if command == "close":
                 return
 
+    async def do_ping(self) -> dict[str, Any]:
+        return {}
+
     async def do_connect(self, code: str, join: bool, lanes: int, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         phones = iter(self.spec["phones"])
@@ -242,7 +245,8 @@ class Worker:
         return {"behind": behind, "at": time.monotonic()}
 
     async def do_collect(self) -> dict[str, Any]:
-        votes = []
+        # (phone, sent, answered, ack seq, error code): the fields of stats.Vote
+        votes: list[tuple[int, float, float | None, int | None, str | None]] = []
         for client in self.clients:
             for ident, sent in client.sent.items():
                 answer = client.answers.get(ident)

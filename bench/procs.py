@@ -56,7 +56,8 @@ def _children(pid: int) -> list[int]:
 
 def tree(pid: int) -> list[int]:
     """The process and its descendants (a server may fork workers)."""
-    pids, todo = [], [pid]
+    pids: list[int] = []
+    todo = [pid]
     while todo and len(pids) < 64:
         current = todo.pop()
         pids.append(current)
@@ -107,7 +108,6 @@ class Server:
         return self.process.poll() is None
 
     def tail(self, lines: int = 30) -> str:
-        self.log.flush()
         try:
             text = self.log_path.read_text(errors="replace")
         except OSError:

@@ -89,6 +89,23 @@ class SeenAt:
         return self.times[index] if index < len(self.times) else None
 
 
+def trend(votes: Sequence[Vote], parts: int = 10) -> list[float | None]:
+    """Median ack latency (ms) of each tenth of the acked votes, in the order they were sent.
+
+    Flat means a constant cost per vote; rising means the server fell behind the offered
+    rate and a queue built up during the burst.
+    """
+    acked = sorted((v.sent, v.acked - v.sent) for v in votes
+                   if v.error is None and v.acked is not None)
+    out: list[float | None] = []
+    for part in range(parts):
+        chunk = sorted(x for _, x in acked[part * len(acked) // parts:
+                                           (part + 1) * len(acked) // parts])
+        value = percentile(chunk, 50)
+        out.append(None if value is None else value * 1000)
+    return out
+
+
 def rate(count: float, seconds: float) -> float | None:
     return count / seconds if seconds > 0 else None
 
@@ -111,6 +128,7 @@ class BurstResult:
     messages_per_s: float | None  # tallies + acks delivered to all clients in the window
     final_reach_ms: Summary  # per phone: held the final tally, after the last ack
     final_missing: int  # phones that never received the final tally
+    ack_trend_ms: list[float | None]  # median ack latency per tenth of the burst
     extra: dict[str, Any] = field(default_factory=dict)  # resources, filled by the driver
 
     def as_dict(self) -> dict[str, Any]:
@@ -124,8 +142,9 @@ def analyse_burst(
 ) -> BurstResult:
     """The figures of one vote burst: every phone voted once, the presenter watched."""
     acked = [v for v in votes if v.error is None and v.acked is not None]
+    acked_at = [v.acked for v in acked if v.acked is not None]  # the same, typed
     errors = Counter(v.error for v in votes if v.error is not None)
-    ack_ms = summarise((v.acked - v.sent for v in acked), 1000)  # type: ignore[operator]
+    ack_ms = summarise((at - v.sent for at, v in zip(acked_at, acked, strict=True)), 1000)
 
     on_beamer = SeenAt(presenter)
     beamer: list[float] = []
@@ -140,7 +159,7 @@ def analyse_burst(
             beamer.append(seen - vote.sent)
 
     start = min((v.sent for v in votes), default=0.0)
-    last_ack = max((v.acked for v in acked), default=start)  # type: ignore[type-var]
+    last_ack = max(acked_at, default=start)
     seqs = [v.seq for v in acked if v.seq is not None]
     final_seq = max(seqs) if seqs else None
 
@@ -154,9 +173,7 @@ def analyse_burst(
             else:
                 reach.append(seen - last_ack)
     presenter_final = on_beamer(final_seq) if final_seq is not None else None
-    end = max(
-        [last_ack, presenter_final or last_ack] + [last_ack + r for r in reach]
-    )
+    end = max([last_ack, presenter_final or last_ack] + [last_ack + r for r in reach])
     window = end - start
 
     def inside(tallies: Sequence[Tally]) -> int:
@@ -182,4 +199,5 @@ def analyse_burst(
         messages_per_s=rate(phone_tallies + presenter_tallies + answered, window),
         final_reach_ms=summarise(reach, 1000),
         final_missing=missing,
+        ack_trend_ms=trend(votes),
     )

@@ -76,8 +76,8 @@ class Facilitator:
         )
         steps = iter(range(1, 100))
 
-        async def command(kind: str, **fields: Any) -> dict[str, Any]:
-            message = {"type": kind, "id": f"m{next(steps)}", **fields}
+        async def command(name: str, **fields: Any) -> dict[str, Any]:
+            message = {"type": name, "id": f"m{next(steps)}", **fields}
             return await moderator.command(message, timeout)
 
         await command("session.open")

@@ -260,7 +260,7 @@ class HTTPConnection:
 
     async def _chunked(self) -> bytes:
         assert self.reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             chunk = await self.reader.readexactly(size + 2)

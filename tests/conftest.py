@@ -67,7 +67,8 @@ class LiveServer:
             with urllib.request.urlopen(req, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+            with error:
+                return error.code, json.loads(error.read() or b"null")
 
     def create_session(self, title: str = "Test", language: str = "de",
                        names: bool = False) -> dict[str, Any]:

@@ -7,6 +7,8 @@ to find the line of each table, key and array element, and only when an error ne
 
 from __future__ import annotations
 
+import bisect
+import copy
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -39,7 +41,7 @@ _SETTING_OF_MESSAGE = {
     "Two options of a poll have the same label.": "options",
 }
 
-Path = tuple[str | int, ...]  # ("phases", 1, "title"): array indices count from 0 inside
+Where = tuple[str | int, ...]  # ("phases", 1, "title"): array indices count from 0 inside
 
 
 def _same(text: str) -> str:
@@ -86,7 +88,7 @@ class ActivitySpec:
     def command_args(self) -> dict[str, Any]:
         """The fields of an ``activity.create`` command (docs/protocol.md)."""
         return {"kind": self.kind, "title": self.title, "prompt": self.prompt,
-                "config": _copy(self.config)}
+                "config": copy.deepcopy(self.config)}
 
 
 @dataclass(frozen=True)
@@ -110,14 +112,6 @@ class Plan:
         return tuple(a for phase in self.phases for a in phase.activities)
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    return value
-
-
 # -- reading ---------------------------------------------------------------------------------
 
 
@@ -132,6 +126,9 @@ def load_plan(text: str, source: str = "plan.toml") -> Plan:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _syntax_error(str(exc), text, source) from None
+    except RecursionError:  # arrays in arrays in arrays…: no plan looks like that
+        raise PlanError(N_("This is not valid TOML: {reason}."), line=None, field="",
+                        source=source, reason="values nested too deeply") from None
     return _Reader(text, source).plan(data)
 
 
@@ -149,7 +146,7 @@ def _syntax_error(message: str, text: str, source: str) -> PlanError:
                      field="", source=source, reason=reason)
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: Where) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -165,9 +162,9 @@ class _Reader:
         self.text = text
         self.source = source
         self._positions: _Positions | None = None
-        self.activities = 0
+        self.seen_activities = 0
 
-    def fail(self, path: Path, message: str, **params: Any) -> NoReturn:
+    def fail(self, path: Where, message: str, **params: Any) -> NoReturn:
         if self._positions is None:
             self._positions = _Positions(self.text)
         raise PlanError(message, line=self._positions.line(path), field=_dotted(path),
@@ -196,7 +193,7 @@ class _Reader:
             phases=tuple(self.phase(raw, ("phases", n)) for n, raw in enumerate(phases)),
         )
 
-    def phase(self, raw: dict[str, Any], path: Path) -> Phase:
+    def phase(self, raw: dict[str, Any], path: Where) -> Phase:
         self.keys(raw, path, PHASE_KEYS, PLANNED_KEYS["phase"])
         title = self.text_of(raw, path, "title", TITLE_LIMIT, required=True)
         minutes = raw.get("minutes")
@@ -210,9 +207,9 @@ class _Reader:
         return Phase(title, minutes, notes, tuple(
             self.activity(a, (*path, "activities", n)) for n, a in enumerate(activities)))
 
-    def activity(self, raw: dict[str, Any], path: Path) -> ActivitySpec:
-        self.activities += 1
-        if self.activities > MAX_ACTIVITIES:
+    def activity(self, raw: dict[str, Any], path: Where) -> ActivitySpec:
+        self.seen_activities += 1
+        if self.seen_activities > MAX_ACTIVITIES:
             self.fail(path, N_("A plan can have at most {limit} activities."),
                       limit=MAX_ACTIVITIES)
         name = raw.get("kind")
@@ -239,7 +236,7 @@ class _Reader:
             self.refused(refusal, path, settings)
         return ActivitySpec(name, title, prompt, settings)
 
-    def refused(self, refusal: Refusal, path: Path, settings: Mapping[str, Any]) -> NoReturn:
+    def refused(self, refusal: Refusal, path: Where, settings: Mapping[str, Any]) -> NoReturn:
         """A kind refused its settings: point at the setting the refusal is about."""
         params = dict(refusal.params)
         key = params.get("field")
@@ -253,7 +250,7 @@ class _Reader:
 
     # -- fields ------------------------------------------------------------------------------
 
-    def keys(self, table: Mapping[str, Any], path: Path, allowed: tuple[str, ...],
+    def keys(self, table: Mapping[str, Any], path: Where, allowed: tuple[str, ...],
              planned: tuple[str, ...]) -> None:
         for key in table:
             if key in planned:
@@ -263,7 +260,7 @@ class _Reader:
                 self.fail((*path, key), N_("Unknown field {field}; allowed here: {allowed}."),
                           allowed=", ".join(allowed))
 
-    def tables(self, table: Mapping[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
+    def tables(self, table: Mapping[str, Any], key: str, path: Where) -> list[dict[str, Any]]:
         value = table.get(key, [])
         where = (*path, key)
         if not isinstance(value, list):
@@ -274,7 +271,7 @@ class _Reader:
                 self.fail((*where, n), N_("The field {field} must be a table."))
         return value
 
-    def text_of(self, table: Mapping[str, Any], path: Path, key: str, limit: int, *,
+    def text_of(self, table: Mapping[str, Any], path: Where, key: str, limit: int, *,
                 required: bool = False, multiline: bool = False) -> str:
         value = table.get(key)
         where = (*path, key)
@@ -288,14 +285,14 @@ class _Reader:
             params = {k: v for k, v in refusal.params.items() if k != "field"}
             self.fail(where, refusal.message, **params)
 
-    def flag(self, table: Mapping[str, Any], path: Path, key: str) -> bool:
+    def flag(self, table: Mapping[str, Any], path: Where, key: str) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
             self.fail((*path, key), N_("The field {field} must be true or false."))
         return value
 
 
-def _header(path: Path) -> str:
+def _header(path: Where) -> str:
     return ".".join(p for p in path if isinstance(p, str))
 
 
@@ -368,27 +365,29 @@ class _Positions:
     """
 
     _BARE = re.compile(r"[A-Za-z0-9_-]+")
+    _SCALAR = re.compile(r"[^,\]}\r\n#]*")  # numbers, booleans, dates (which may hold a space)
 
     def __init__(self, text: str) -> None:
         self.s = text
         self.i = 0
-        self.lines: dict[Path, int] = {}
-        self.arrays: dict[Path, int] = {}  # array-of-tables path -> entries so far
+        self.newlines = [n for n, ch in enumerate(text) if ch == "\n"]
+        self.lines: dict[Where, int] = {}
+        self.arrays: dict[Where, int] = {}  # array-of-tables path -> entries so far
         try:
             self._document()
-        except (IndexError, ValueError, tomllib.TOMLDecodeError):
+        except (IndexError, ValueError, RecursionError, tomllib.TOMLDecodeError):
             pass  # a locator never fails a plan: an error without a line is still an error
 
-    def line(self, path: Path) -> int | None:
+    def line(self, path: Where) -> int | None:
         for end in range(len(path), 0, -1):
             if path[:end] in self.lines:
                 return self.lines[path[:end]]
         return None
 
     def _line_at(self, pos: int) -> int:
-        return self.s.count("\n", 0, pos) + 1
+        return bisect.bisect_left(self.newlines, pos) + 1
 
-    def _mark(self, path: Path, pos: int) -> None:
+    def _mark(self, path: Where, pos: int) -> None:
         self.lines.setdefault(path, self._line_at(pos))
 
     def _skip(self, newlines: bool) -> None:
@@ -403,7 +402,7 @@ class _Positions:
                 return
 
     def _document(self) -> None:
-        table: Path = ()
+        table: Where = ()
         while True:
             self._skip(newlines=True)
             if self.i >= len(self.s):
@@ -417,11 +416,13 @@ class _Positions:
                 table = self._header(start, many=False)
             else:
                 self._keyval(table)
+            if self.i == start:
+                raise ValueError("no progress")  # a misread must never become an endless loop
 
-    def _header(self, start: int, many: bool) -> Path:
+    def _header(self, start: int, many: bool) -> Where:
         keys = self._key()
         self.i += 2 if many else 1
-        path: Path = ()
+        path: Where = ()
         for key in keys[:-1]:
             path = (*path, key)
             if path in self.arrays:  # a header key naming an array means its last table
@@ -454,7 +455,7 @@ class _Positions:
                 return keys
             self.i += 1
 
-    def _keyval(self, table: Path) -> None:
+    def _keyval(self, table: Where) -> None:
         start = self.i
         path = table
         for key in self._key():
@@ -464,7 +465,7 @@ class _Positions:
         self._skip(newlines=False)
         self._value(path)
 
-    def _value(self, path: Path) -> None:
+    def _value(self, path: Where) -> None:
         ch = self.s[self.i]
         if ch in "\"'":
             self._string()
@@ -473,15 +474,16 @@ class _Positions:
         elif ch == "{":
             self._items(path, "}", keyed=True)
         else:
-            found = re.compile(r"[^,\]}\r\n#]*").match(self.s, self.i)
+            found = self._SCALAR.match(self.s, self.i)
             assert found is not None
             self.i = found.end()
 
-    def _items(self, path: Path, close: str, keyed: bool) -> None:
+    def _items(self, path: Where, close: str, keyed: bool) -> None:
         self.i += 1
         count = 0
         while True:
             self._skip(newlines=True)
+            start = self.i
             if self.s[self.i] == close:
                 self.i += 1
                 return
@@ -494,6 +496,8 @@ class _Positions:
             self._skip(newlines=True)
             if self.s[self.i] == ",":
                 self.i += 1
+            if self.i == start:
+                raise ValueError("no progress")
 
     def _string(self) -> None:
         quote = self.s[self.i]

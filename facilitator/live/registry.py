@@ -84,13 +84,13 @@ class Registry:
             await runtime.stop()
 
 
-def system(kind: str, **args: Any) -> Command:
+def system(command: str, /, **args: Any) -> Command:
     """A command the server itself sends (joining, commands from a plan or the CLI)."""
-    return Command(kind, args, Actor("system"), time.time())
+    return Command(command, args, Actor("system"), time.time())
 
 
-def moderator(kind: str, **args: Any) -> Command:
-    return Command(kind, args, Actor("moderator"), time.time())
+def moderator(command: str, /, **args: Any) -> Command:
+    return Command(command, args, Actor("moderator"), time.time())
 
 
 __all__ = ["Registry", "SessionState", "moderator", "slugify", "system"]

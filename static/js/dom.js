@@ -16,6 +16,12 @@ export function h(tag, props = {}, ...children) {
   return el;
 }
 
+// Replaces el's children; null, false and "" leave no trace (replaceChildren would print them).
+export function fill(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false && c !== ""));
+  return el;
+}
+
 // Reads a <script type="application/json" id=...> block rendered by the server.
 export function json(id) {
   const el = document.getElementById(id);
@@ -66,12 +72,12 @@ export function syncList(parent, items, key, create, update) {
   for (const el of old.values()) el.remove();
 }
 
-// Shows a message in an aria-live region; a new message replaces the old one.
+// Shows a message in an aria-live region; a new message replaces the old one. The region
+// stays in the page while empty (CSS collapses it): screen readers miss regions that appear.
 export function announce(region, text, kind = "info") {
   if (!region) return;
   region.textContent = text;
   region.dataset.kind = kind;
-  region.hidden = !text;
 }
 
 // Runs fn at most once per animation frame, however many messages arrive in between.

@@ -11,6 +11,7 @@ const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 10000;
 const QUIET_BEFORE_PING = 25000; // a phone network drops idle connections silently
 const PONG_WAIT = 10000;
+const PROBE_AFTER = 5000;
 const BUSY_RETRY = 2000;
 const OUTBOX_LIMIT = 100;
 const FATAL_CLOSES = new Set([4401, 4403, 4404]);
@@ -74,7 +75,12 @@ export class Live {
     this.outbox.push(command);
     if (this.outbox.length > OUTBOX_LIMIT) this.outbox.shift();
     this.save();
-    if (this.ready) this.raw(command);
+    if (this.ready) {
+      this.raw(command);
+      // After a quiet spell the socket may be dead without knowing it (a phone that slept):
+      // probe now, so that watch() reconnects and resends within seconds, not minutes.
+      if (!this.pingSent && Date.now() - this.lastHeard > PROBE_AFTER) this.ping();
+    }
     this.emit("state");
     return command.id;
   }

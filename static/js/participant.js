@@ -1,7 +1,7 @@
 // The phone: shows the session's current activity and nothing else.
 
 import { KINDS } from "./activities/index.js";
-import { $, announce, batched, h, json, t } from "./dom.js";
+import { $, announce, batched, fill, h, json, t } from "./dom.js";
 import { findActivity, Live } from "./live.js";
 import { showStatus } from "./status.js";
 
@@ -37,8 +37,13 @@ let mounted = null; // {key, widget, title, prompt}
 function mount(key, ...children) {
   const previous = mounted;
   mounted = { key };
-  stage.replaceChildren(...children);
+  fill(stage, ...children);
   return previous;
+}
+
+// A screen without an activity: shown once, left alone until the state moves on.
+function message(key, title, text) {
+  if (mounted?.key !== key) mount(key, h("h2", {}, title), h("p", {}, text));
 }
 
 function render() {
@@ -47,16 +52,10 @@ function render() {
   const session = state.session;
   const view = session.status === "live" ? findActivity(session, session.current) : null;
   if (session.status === "closed") {
-    if (mounted?.key !== "closed") {
-      mount("closed", h("h2", {}, t("session.closed_title")), h("p", {}, t("session.closed_text")));
-    }
-    return;
+    return message("closed", t("session.closed_title"), t("session.closed_text"));
   }
   if (!view || !KINDS[view.kind]) {
-    if (mounted?.key !== "lobby") {
-      mount("lobby", h("h2", {}, t("session.lobby_title")), h("p", {}, t("session.lobby_text")));
-    }
-    return;
+    return message("lobby", t("session.lobby_title"), t("session.lobby_text"));
   }
   const key = `${view.kind}:${view.id}`;
   if (mounted?.key !== key) {

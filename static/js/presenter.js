@@ -1,7 +1,7 @@
 // The beamer: the current activity, big; the way in (code, link, QR) always beside it.
 
 import { KINDS } from "./activities/index.js";
-import { $, batched, h, json, plural, t } from "./dom.js";
+import { $, batched, fill, h, json, plural, t } from "./dom.js";
 import { findActivity, Live } from "./live.js";
 import { showStatus } from "./status.js";
 
@@ -13,24 +13,25 @@ let mounted = null; // {key, widget, title, prompt}
 
 function show(key, ...children) {
   mounted = { key };
-  stage.replaceChildren(...children);
+  fill(stage, ...children);
+}
+
+// A screen without an activity: shown once, left alone until the state moves on.
+function message(key, title, text) {
+  if (mounted?.key !== key) show(key, h("h2", {}, title), h("p", { class: "prompt" }, text));
 }
 
 function render() {
   const session = live.state?.session;
   if (!session) return;
   count.textContent = plural("participants.count", session.participants.count);
-  const view = session.status === "closed" ? null : findActivity(session, session.current);
+  const view = session.status === "live" ? findActivity(session, session.current) : null;
+  document.body.classList.toggle("lobby", session.status !== "closed" && !view);
   if (session.status === "closed") {
-    if (mounted?.key !== "closed") show("closed", h("h2", {}, t("session.closed_title")),
-      h("p", { class: "prompt" }, t("presenter.thanks")));
-    return;
+    return message("closed", t("session.closed_title"), t("presenter.thanks"));
   }
-  if (!view || !KINDS[view.kind]) {
-    if (mounted?.key !== "lobby") show("lobby", h("h2", {}, t("presenter.join_now")),
-      h("p", { class: "prompt" }, t("presenter.lobby")));
-    return;
-  }
+  if (session.status === "draft") return message("draft", t("session.lobby_title"), t("presenter.soon"));
+  if (!view || !KINDS[view.kind]) return message("lobby", t("presenter.join_now"), t("presenter.lobby"));
   const key = `${view.kind}:${view.id}`;
   if (mounted?.key !== key) {
     const widget = KINDS[view.kind].presenter({ live });

@@ -1,7 +1,7 @@
 // Idea collection: the phone posts, edits and withdraws its own ideas; the beamer shows the
 // wall as cards; the moderator hides, restores and corrects.
 
-import { h, plural, syncList, t } from "../dom.js";
+import { fill, h, plural, syncList, t } from "../dom.js";
 
 const TEXT_LIMIT = 280;
 const order = (idea) => Number(String(idea.id).slice(1)) || 0; // i1, i2, ... in posting order
@@ -105,7 +105,7 @@ export function participant(ctx) {
       const withdrawing = ctx.live.pending("idea.withdraw").some((c) => c.idea === item.id);
       const editable = activity.status === "active" && !item.sending && !withdrawing;
       const status = item.sending ? t("idea.sending") : withdrawing ? t("idea.withdrawing") : "";
-      li.replaceChildren(
+      fill(li,
         h("p", { class: "idea-text" }, textOf(item)),
         status && h("p", { class: "hint" }, status),
         editable && h("div", { class: "actions" },
@@ -116,8 +116,8 @@ export function participant(ctx) {
     li.edit = () => {
       li.editing = true;
       const editor = textArea(`idea-edit-${item.id}`, textOf(item));
-      const done = () => { li.editing = false; li.show(); };
-      li.replaceChildren(h("form", { class: "stack", onsubmit: (e) => {
+      const done = () => { li.editing = false; li.show(); li.querySelector("button")?.focus(); };
+      fill(li, h("form", { class: "stack", onsubmit: (e) => {
         e.preventDefault();
         const text = editor.value.trim();
         if (!text) return ctx.say(t("idea.empty"), "error");
@@ -132,9 +132,12 @@ export function participant(ctx) {
     };
     li.confirmWithdraw = () => {
       li.editing = true;
-      const keep = h("button", { type: "button", onclick: () => { li.editing = false; li.show(); } },
-        t("idea.keep"));
-      li.replaceChildren(
+      const keep = h("button", { type: "button", onclick: () => {
+        li.editing = false;
+        li.show();
+        li.querySelector("button")?.focus();
+      } }, t("idea.keep"));
+      fill(li,
         h("p", { class: "idea-text" }, textOf(item)),
         h("p", {}, t("idea.withdraw_confirm")),
         h("div", { class: "actions" },
@@ -202,6 +205,11 @@ export function presenter() {
 
 // -- moderator ----------------------------------------------------------------------------
 
+// The config of activity.create from the form in templates/moderator/activities/ideas.html.
+export function configFrom(data) {
+  return { live_wall: data.get("live_wall") === "on" };
+}
+
 export function moderator(ctx) {
   let activity = null;
   const count = h("p", { class: "hint" });
@@ -216,7 +224,7 @@ export function moderator(ctx) {
       const toggle = current.hidden
         ? h("button", { type: "button", onclick: () => send("idea.restore", current) }, t("idea.restore"))
         : h("button", { type: "button", onclick: () => send("idea.hide", current) }, t("idea.hide"));
-      li.replaceChildren(
+      fill(li,
         h("p", { class: "idea-text" }, current.text),
         flags.length ? h("p", { class: "hint" }, flags.join(" · ")) : null,
         !current.withdrawn && h("div", { class: "actions" }, toggle,
@@ -226,8 +234,12 @@ export function moderator(ctx) {
     li.edit = (current) => {
       li.editing = true;
       const editor = textArea(`mod-edit-${activity.id}-${current.id}`, current.text);
-      const done = () => { li.editing = false; li.show(findIdea(current.id) || current); };
-      li.replaceChildren(h("form", { class: "stack", onsubmit: (e) => {
+      const done = () => {
+        li.editing = false;
+        li.show(findIdea(current.id) || current);
+        li.querySelector("button")?.focus();
+      };
+      fill(li, h("form", { class: "stack", onsubmit: (e) => {
         e.preventDefault();
         const text = editor.value.trim();
         if (!text) return ctx.say(t("idea.empty"), "error");

@@ -1,7 +1,7 @@
 // Polls: the phone picks one or several options; results are bars with counts and shares,
 // for the moderator always, for the beamer and the phones once revealed.
 
-import { h, percent, plural, syncList, t } from "../dom.js";
+import { fill, h, percent, plural, syncList, t } from "../dom.js";
 
 export function reduce() {
   // Votes never arrive as events (only as tallies, which live.js applies).
@@ -84,7 +84,7 @@ export function participant(ctx) {
       legend.textContent = config.multiple
         ? plural("poll.choose_up_to", config.max_choices) : t("poll.choose_one");
       if (fresh) {
-        options.replaceChildren(...config.options.map((o) => h("label", { class: "option" },
+        fill(options, ...config.options.map((o) => h("label", { class: "option" },
           h("input", { type, name: `poll-${view.id}`, value: o.id, onchange: limit }),
           h("span", {}, o.label))));
       }
@@ -131,6 +131,13 @@ export function presenter() {
 }
 
 // -- moderator ----------------------------------------------------------------------------
+
+// The config of activity.create from the form in templates/moderator/activities/poll.html:
+// one option per line.
+export function configFrom(data) {
+  const options = String(data.get("options") || "").split("\n").map((l) => l.trim()).filter(Boolean);
+  return { options, multiple: data.get("multiple") === "on" };
+}
 
 export function moderator() {
   const kind = h("p", { class: "hint" });

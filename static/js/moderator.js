@@ -1,0 +1,133 @@
+// The moderator console of one session: lifecycle, new activities, and every activity with
+// its controls and live results.
+
+import { KINDS } from "./activities/index.js";
+import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
+import { Live } from "./live.js";
+import { showStatus } from "./status.js";
+
+const config = json("config"); // {code, ws, token}
+const live = new Live({ path: config.ws, code: config.code, role: "moderator", token: config.token });
+const notice = $("#notice");
+const forms = new Map(); // command id -> the create form that sent it
+
+let clearTimer = 0;
+function say(text, kind = "info") {
+  announce(notice, text, kind);
+  clearTimeout(clearTimer);
+  if (kind !== "error") clearTimer = setTimeout(() => announce(notice, ""), 5000);
+}
+
+const ctx = { live, say };
+
+// -- session ------------------------------------------------------------------------------
+
+const lifecycle = { draft: ["open"], open: ["start", "close"], live: ["close"], closed: [] };
+
+for (const button of document.querySelectorAll("[data-session]")) {
+  button.addEventListener("click", () => {
+    const action = button.dataset.session;
+    if (action === "close") $("#confirm-close").showModal();
+    else live.send(`session.${action}`);
+  });
+}
+
+$("#confirm-close").addEventListener("close", (e) => {
+  if (e.target.returnValue === "close") live.send("session.close");
+});
+
+function renderSession(session) {
+  $("#session-status").textContent = t(`session.status.${session.status}`);
+  const allowed = lifecycle[session.status] || [];
+  for (const button of document.querySelectorAll("[data-session]")) {
+    button.hidden = !allowed.includes(button.dataset.session);
+  }
+  const count = plural("participants.count", session.participants.count);
+  for (const el of document.querySelectorAll("[data-count]")) el.textContent = count;
+  const named = (session.participants.list || []).filter((p) => p.name);
+  const names = $("#participant-names");
+  names.hidden = !named.length;
+  syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
+}
+
+// -- creating activities ------------------------------------------------------------------
+
+for (const form of document.querySelectorAll("form[data-kind]")) {
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const kind = form.dataset.kind;
+    const data = new FormData(form);
+    const fields = { kind, title: data.get("title").trim() };
+    const prompt = data.get("prompt")?.trim();
+    if (prompt) fields.prompt = prompt;
+    fields.config = KINDS[kind].configFrom(data);
+    forms.set(live.send("activity.create", fields), form);
+  });
+}
+
+// -- the activities -----------------------------------------------------------------------
+
+function activityCard(view) {
+  const widget = KINDS[view.kind].moderator(ctx);
+  const title = h("h3", {});
+  const meta = h("p", { class: "meta" });
+  const prompt = h("p", { class: "prompt" });
+  // Two buttons that change their meaning with the state, so focus stays where it was.
+  const step = h("button", { type: "button", class: "primary" });
+  const reveal = h("button", { type: "button" });
+  const li = h("li", { class: "panel activity" }, title, meta, prompt,
+    h("div", { class: "actions" }, step, reveal), widget.el);
+  step.addEventListener("click", () => live.send(step.dataset.command, { activity: li.dataset.key }));
+  reveal.addEventListener("click", () => live.send(reveal.dataset.command, { activity: li.dataset.key }));
+  li.update = (current, activity) => {
+    const isCurrent = current === activity.id;
+    title.textContent = activity.title;
+    prompt.textContent = activity.prompt;
+    prompt.hidden = !activity.prompt;
+    fill(meta, ...[
+      t(`kind.${activity.kind}`),
+      t(`activity.status.${activity.status}`),
+      isCurrent && t("activity.current"),
+      activity.revealed && t("activity.revealed"),
+    ].filter(Boolean).map((text) => h("span", { class: "tag" }, text)));
+    li.classList.toggle("current", isCurrent);
+    const command = activity.status === "draft" ? "activate"
+      : activity.status === "active" ? "lock" : "unlock";
+    step.dataset.command = `activity.${command}`;
+    step.textContent = t(`activity.${command}`);
+    reveal.dataset.command = activity.revealed ? "activity.conceal" : "activity.reveal";
+    reveal.textContent = t(activity.revealed ? "activity.conceal" : "activity.reveal");
+    widget.update(activity);
+  };
+  return li;
+}
+
+function render() {
+  const session = live.state?.session;
+  if (!session) return;
+  renderSession(session);
+  const list = $("#activities");
+  const known = session.activities.filter((a) => KINDS[a.kind]);
+  $("#no-activities").hidden = known.length > 0;
+  syncList(list, known, (a) => a.id, activityCard, (li, a) => li.update(session.current, a));
+}
+
+live
+  .on("state", batched(render))
+  .on("status", (status) => showStatus($("#status"), status))
+  .on("ack", (command) => {
+    const form = command && forms.get(command.id);
+    if (!form) return;
+    forms.delete(command.id);
+    form.reset();
+    say(t("activity.created"));
+  })
+  .on("error", (command, error) => {
+    if (command) forms.delete(command.id);
+    say(error.message, "error");
+  })
+  .on("fatal", () => {
+    showStatus($("#status"), "refused");
+    say(t("connection.refused"), "error");
+  })
+  .start();

@@ -1,0 +1,90 @@
+"""Real Chromium for the end-to-end tests: a phone (360 x 740), a beamer (1280 x 720) and the
+moderator's laptop, each in its own browser context (own cookies and localStorage)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import support
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+BEAMER = {"viewport": {"width": 1280, "height": 720}}
+LAPTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+def moderate(server: Any, session: dict[str, Any], commands: list[dict[str, Any]]) -> None:
+    """tests.support.moderate in a thread of its own: Playwright's sync API keeps an event loop
+    running in the test's thread, where asyncio.run() is refused."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            support.moderate(server, session, commands)
+        except BaseException as exc:  # handed to the test's thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(30)
+    assert not worker.is_alive(), "moderator commands did not finish within 30 s"
+    if failed:
+        raise failed[0]
+
+
+@pytest.fixture
+def live_session(live_server: Any) -> dict[str, Any]:
+    """As in tests/conftest.py (opened and started), set up through moderate() above."""
+    session = live_server.create_session()
+    moderate(live_server, session, [{"type": "session.open"}, {"type": "session.start"}])
+    return {**session, "server": live_server}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it "
+                    "(apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
+    """open_page(url, **context_options) -> a page in a fresh context (German by default).
+    A script error on any page fails the test."""
+    contexts: list[Any] = []
+    errors: list[str] = []
+
+    def open_(url: str | None = None, **options: Any) -> Any:
+        context = browser.new_context(**{"locale": "de-DE", **LAPTOP, **options})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        if url:
+            page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not errors, f"script errors: {errors}"
+
+
+def no_horizontal_scroll(page: Any) -> int:
+    """How many pixels the page is wider than the viewport (0 is right)."""
+    return int(page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))

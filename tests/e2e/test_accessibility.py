@@ -1,0 +1,106 @@
+"""axe-core finds no violation on any page, on the phone and on a large screen, with the
+states that add content (ideas on the wall, results revealed, a name form, errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.axe import assert_accessible, axe_script
+from tests.e2e.conftest import BEAMER, PHONE, moderate
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(autouse=True)
+def _axe_available() -> None:
+    axe_script()  # skips with a clear message when axe-core is not installed
+
+
+def _workshop(server: Any, session: dict[str, Any]) -> None:
+    moderate(server, session, [
+        {"type": "activity.create", "kind": "ideas", "title": "Was bremst Klimaschutz?",
+         "prompt": "Eine Idee pro Karte.\nKurz und konkret."},
+        {"type": "activity.create", "kind": "poll", "title": "Welches Handlungsfeld zuerst?",
+         "config": {"options": ["Mobilität", "Energie", "Ernährung"], "multiple": True}},
+        {"type": "activity.activate", "activity": "a1"},
+    ])
+
+
+@pytest.mark.parametrize("options", [PHONE, BEAMER], ids=["phone", "large"])
+def test_pages_outside_a_session(live_server: Any, open_page: Any,
+                                 options: dict[str, Any]) -> None:
+    page = open_page(live_server.url + "/", **options)
+    assert_accessible(page, "the start page")
+    page.goto(live_server.url + "/join?code=nope00")
+    assert_accessible(page, "the start page with an error")
+    page.goto(live_server.url + "/console")
+    assert_accessible(page, "the console login")
+    page.get_by_label("Zugangsschlüssel").fill(live_server.organiser_key)
+    page.get_by_role("button", name="Anmelden").click()
+    page.get_by_role("heading", name="Sitzungen").wait_for()
+    assert_accessible(page, "the console without sessions")
+    live_server.create_session(title="Klimalabor", names=True)
+    page.reload()
+    assert_accessible(page, "the console with a session")
+
+
+def test_participant_pages(live_session: dict[str, Any], open_page: Any) -> None:
+    server, code = live_session["server"], live_session["code"]
+    phone = open_page(f"{server.url}/j/{code}", **PHONE)
+    assert_accessible(phone, "the join page")
+    phone.get_by_role("button", name="Mitmachen").click()
+    phone.get_by_role("heading", name="Willkommen!").wait_for()
+    assert_accessible(phone, "the lobby")
+
+    _workshop(server, live_session)
+    phone.get_by_label("Ihre Idee", exact=True).fill("Tempo 30 vor Schulen")
+    phone.get_by_role("button", name="Idee abschicken").click()
+    phone.get_by_text("Ihre Idee ist angekommen.").wait_for()
+    moderate(server, live_session, [{"type": "activity.reveal", "activity": "a1"}])
+    phone.get_by_role("heading", name="Alle Ideen").wait_for()
+    assert_accessible(phone, "the ideas activity with own ideas and the wall")
+
+    phone.locator(".own li").get_by_role("button", name="Bearbeiten").click()
+    assert_accessible(phone, "editing an own idea")
+
+    moderate(server, live_session, [{"type": "activity.activate", "activity": "a2"},
+                                    {"type": "activity.reveal", "activity": "a2"}])
+    phone.get_by_label("Energie").check()
+    phone.get_by_role("button", name="Abstimmen").click()
+    phone.locator(".bars li", has_text="Energie").get_by_text("1 Stimme · 100 %").wait_for()
+    assert_accessible(phone, "a revealed poll after voting")
+
+    moderate(server, live_session, [{"type": "session.close"}])
+    phone.get_by_role("heading", name="Der Workshop ist beendet").wait_for()
+    assert_accessible(phone, "the closed session")
+
+
+def test_presenter_and_moderator_pages(live_session: dict[str, Any], open_page: Any) -> None:
+    server = live_session["server"]
+    beamer = open_page(live_session["presenter_url"], **BEAMER)
+    beamer.wait_for_selector("#status[data-status=connected]")
+    assert_accessible(beamer, "the beamer lobby")
+    console = open_page(live_session["moderator_url"])
+    console.wait_for_selector("#status[data-status=connected]")
+    assert_accessible(console, "the moderator page without activities")
+
+    _workshop(server, live_session)
+    participant = server.join(live_session["code"])
+    del participant
+    beamer.get_by_role("heading", name="Was bremst Klimaschutz?").wait_for()
+    assert_accessible(beamer, "the beamer with an empty wall")
+    console.locator("#activities > li").nth(1).wait_for()
+    assert_accessible(console, "the moderator page with activities")
+
+    console.locator("#activities > li").nth(1).get_by_role(
+        "button", name="Aktivieren").click()
+    console.locator("#activities > li").nth(1).get_by_role(
+        "button", name="Ergebnisse zeigen").click()
+    beamer.locator(".bars li").first.wait_for()
+    assert_accessible(beamer, "the beamer with poll results")
+
+    console.get_by_role("button", name="Sitzung beenden …").click()
+    console.get_by_role("dialog").wait_for()
+    assert_accessible(console, "the close confirmation")

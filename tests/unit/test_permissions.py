@@ -1,0 +1,110 @@
+"""The permission matrix: every command, for every role, in every session and activity state.
+Only the cells this table allows change anything; the others get a clear refusal."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from facilitator.domain.errors import ActivityClosed, Forbidden, Refusal, SessionStateError
+from facilitator.domain.model import ROLES, Actor, Command, Event
+from facilitator.domain.session import COMMAND_TYPES, SessionState, new_session
+
+SESSION = ("draft", "open", "live", "closed")
+ACTIVITY = ("draft", "active", "locked")
+ANY = set(ACTIVITY)
+PREPARE = {"draft", "open", "live"}
+
+# command: {role: (session states, activity states)} — written out by hand as the spec.
+ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
+    "session.open": {"moderator": ({"draft"}, ANY)},
+    "session.start": {"moderator": ({"open"}, ANY)},
+    "session.close": {"moderator": ({"open", "live"}, ANY)},
+    "participant.join": {"system": ({"open", "live"}, ANY)},
+    "participant.rename": {"participant": ({"open", "live"}, ANY)},
+    "activity.create": {"moderator": (PREPARE, ANY)},
+    "activity.activate": {"moderator": ({"live"}, ANY)},
+    "activity.lock": {"moderator": (PREPARE, {"active", "locked"})},
+    "activity.unlock": {"moderator": ({"live"}, {"active", "locked"})},
+    "activity.reveal": {"moderator": (PREPARE, ANY)},
+    "activity.conceal": {"moderator": (PREPARE, ANY)},
+    "idea.add": {"participant": ({"live"}, {"active"})},
+    "idea.edit": {"participant": ({"live"}, {"active"}), "moderator": (PREPARE, ANY)},
+    "idea.withdraw": {"participant": ({"live"}, {"active"})},
+    "idea.hide": {"moderator": (PREPARE, ANY)},
+    "idea.restore": {"moderator": (PREPARE, ANY)},
+    "vote.cast": {"participant": ({"live"}, {"active"})},
+}
+
+ARGS: dict[str, dict[str, Any]] = {
+    "session.open": {}, "session.start": {}, "session.close": {},
+    "participant.join": {}, "participant.rename": {"name": "Kim"},
+    "activity.create": {"kind": "ideas", "title": "Neu"},
+    "idea.add": {"activity": "a1", "text": "neu"},
+    "idea.edit": {"activity": "a1", "idea": "i1", "text": "geändert"},
+    "idea.withdraw": {"activity": "a1", "idea": "i1"},
+    "idea.hide": {"activity": "a1", "idea": "i1"},
+    "idea.restore": {"activity": "a1", "idea": "i1"},
+    "vote.cast": {"activity": "a2", "choices": ["o1"]},
+}
+
+
+def test_the_table_covers_every_command() -> None:
+    assert set(ALLOWED) == set(COMMAND_TYPES)
+
+
+def build(session_status: str, activity_status: str) -> SessionState:
+    kind, data = new_session("s", "ACEFHJ", "Test", names=True)
+    events = [Event(1, kind, data, 0.0)]
+    script = [
+        ("session.opened", {}),
+        ("participant.joined", {"participant": "p1", "name": None}),
+        ("activity.created", {"activity": "a1", "kind": "ideas", "title": "Ideen", "prompt": "",
+                              "config": {"live_wall": True, "max_per_participant": 20}}),
+        ("activity.created", {"activity": "a2", "kind": "poll", "title": "Wahl", "prompt": "",
+                              "config": {"multiple": False, "max_choices": 1, "options": [
+                                  {"id": "o1", "label": "A"}, {"id": "o2", "label": "B"}]}}),
+        ("idea.added", {"activity": "a1", "idea": "i1", "text": "alt", "author": "p1"}),
+        ("idea.hidden", {"activity": "a1", "idea": "i1"}),
+    ]
+    for name, payload in script:
+        events.append(Event(len(events) + 1, name, payload, 1.0))
+    state = SessionState.from_events(events)
+    state.status = session_status  # type: ignore[assignment]
+    for activity in state.activities.values():
+        activity.status = activity_status  # type: ignore[assignment]
+    return state
+
+
+def actor(role: str) -> Actor:
+    return Actor(role, "p1" if role == "participant" else None)  # type: ignore[arg-type]
+
+
+CELLS = list(itertools.product(COMMAND_TYPES, ROLES, SESSION, ACTIVITY))
+
+
+@pytest.mark.parametrize(("command", "role", "session_status", "activity_status"), CELLS)
+def test_cell(command: str, role: str, session_status: str, activity_status: str) -> None:
+    state = build(session_status, activity_status)
+    # A hidden idea cannot be edited or withdrawn by its author; make it visible for those.
+    if role == "participant":
+        state.activities["a1"].data.ideas["i1"].hidden = False
+    args = ARGS.get(command, {"activity": "a1"})
+    rule = ALLOWED[command].get(role)
+    allowed = (rule is not None and session_status in rule[0] and activity_status in rule[1])
+    before = state.seq
+    try:
+        decision = state.decide(Command(command, args, actor(role), 2.0, "c1"))
+    except Refusal as refusal:
+        assert not allowed, f"{command} by {role} refused: {refusal} ({refusal.code})"
+        # The reason is the right one, and a message a person can read.
+        assert isinstance(refusal, Forbidden | SessionStateError | ActivityClosed) or (
+            role == "participant" and activity_status == "draft"), refusal
+        assert str(refusal)
+        assert state.seq == before
+        return
+    assert allowed, f"{command} by {role} in {session_status}/{activity_status} was accepted"
+    for name, data in decision.events:
+        state.apply(Event(state.seq + 1, name, data, 2.0))
