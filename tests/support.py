@@ -42,8 +42,10 @@ class Client:
         except Exception:  # the connection went away; waiters time out
             pass
 
-    async def wait(self, predicate: Any, timeout: float = 5.0) -> dict[str, Any]:
-        for message in self.messages:
+    async def wait(self, predicate: Any, timeout: float = 5.0,
+                   since: int = 0) -> dict[str, Any]:
+        """The first message (from index `since` on) that satisfies the predicate."""
+        for message in self.messages[since:]:
             if predicate(message):
                 return message
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
