@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
@@ -20,6 +21,7 @@ from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import api, pages, ws
 from facilitator.web.common import WebError, handle_error
+from facilitator.web.headers import SecurityHeaders
 
 
 def asset_dir(name: str) -> Path:
@@ -75,6 +77,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes(),
         lifespan=lifespan,
+        middleware=[Middleware(SecurityHeaders)],
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
     )
     app.state.settings = settings

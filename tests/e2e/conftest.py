@@ -49,7 +49,9 @@ def live_session(live_server: Any) -> dict[str, Any]:
     return {**session, "server": live_server}
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is started, this thread counts as
+# running an event loop, which would break asyncio.run() in the tests collected after these.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: the browser tests need it "
