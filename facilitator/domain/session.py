@@ -14,6 +14,7 @@ from facilitator.domain.errors import (
     ActivityClosed,
     Forbidden,
     Invalid,
+    LimitReached,
     NotFound,
     SessionStateError,
 )
@@ -31,6 +32,8 @@ from facilitator.domain.model import (
 SessionStatus = Literal["draft", "open", "live", "closed"]
 LANGUAGES = ("de", "en")
 TITLE_LIMIT = 200
+# Far above any workshop; it stops a script from filling the database with participants.
+MAX_PARTICIPANTS = 10_000
 PROMPT_LIMIT = 1000
 
 
@@ -315,6 +318,8 @@ def _lifecycle(event: str) -> Any:
 
 
 def _join(state: SessionState, command: Command) -> Decision:
+    if len(state.participants) >= MAX_PARTICIPANTS:
+        raise LimitReached(N_("This session is full."))
     name = optional_name(command.args.get("name")) if state.names else None
     ident = _Ids(state).next("p")
     return Decision([("participant.joined", {"participant": ident, "name": name})],
