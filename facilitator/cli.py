@@ -13,7 +13,7 @@ from typing import Any
 
 from facilitator import __version__, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
-from facilitator.domain.errors import Refusal
+from facilitator.domain.plan import Plan, PlanError, load_plan
 from facilitator.i18n import translate
 from facilitator.live.registry import Registry, create_from_plan
 from facilitator.live.runtime import SessionRuntime
@@ -40,10 +40,13 @@ def parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("sessions", help="list sessions with their moderator links")
     for sub in (serve, new, listing):
         for option in OPTIONS:
-            kind = option.parse if option.parse is not bool else str
-            sub.add_argument(option.flag, dest=option.name, type=kind, default=None,
-                             help=f"{option.help} [env {option.env}; default: "
-                                  f"{option.default!r}]")
+            described = f"{option.help} [env {option.env}; default: {option.default!r}]"
+            if isinstance(option.default, bool):  # a switch: --proxy-headers / --no-...
+                sub.add_argument(option.flag, dest=option.name, default=None,
+                                 action=argparse.BooleanOptionalAction, help=described)
+            else:
+                sub.add_argument(option.flag, dest=option.name, type=option.parse,
+                                 default=None, help=described)
     return top
 
 
@@ -75,17 +78,12 @@ async def _with_registry(settings: Settings, job: Any, *args: Any) -> int:
         await store.close()
 
 
-def _load(path: Path) -> Any:
-    from facilitator.domain.plan import load_plan
-
+def _load(path: Path) -> Plan:
     return load_plan(path.read_text("utf-8"), str(path))
 
 
-def _plan_error(path: Path, error: Refusal, language: str) -> int:
-    where = f"{path}:{error.line}" if getattr(error, "line", None) else str(path)
-    field = getattr(error, "field", "")
-    message = translate(language, error.message, error.params)
-    print(f"{where}: {field + ': ' if field else ''}{message}", file=sys.stderr)
+def _plan_error(error: PlanError, language: str) -> int:
+    print(error.describe(lambda message: translate(language, message)), file=sys.stderr)
     return 1
 
 
@@ -93,8 +91,8 @@ async def _from_plan(settings: Settings, registry: Registry, path: Path,
                      reuse: bool) -> SessionRuntime | int:
     try:
         plan = _load(path)
-    except Refusal as error:
-        return _plan_error(path, error, settings.language)
+    except PlanError as error:
+        return _plan_error(error, settings.language)
     ident = plan.slug or path.resolve().parent.name
     existing = await registry.get_by_id(ident)
     if existing is not None:
@@ -164,7 +162,6 @@ def serve(settings: Settings, plan: Path | None) -> int:
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port,
         ws="websockets-sansio", ws_max_size=64 * 1024, proxy_headers=settings.proxy_headers,
-        forwarded_allow_ips="*" if settings.proxy_headers else None,
         log_level=settings.log_level, lifespan="on")
     uvicorn.Server(config).run()
     return 0

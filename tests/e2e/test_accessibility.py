@@ -18,6 +18,12 @@ def _axe_available() -> None:
     axe_script()  # skips with a clear message when axe-core is not installed
 
 
+@pytest.fixture
+def open_page(open_page: Any) -> Any:
+    """Pages that let axe in: the server's Content-Security-Policy refuses injected scripts."""
+    return lambda url=None, **options: open_page(url, bypass_csp=True, **options)
+
+
 def _workshop(server: Any, session: dict[str, Any]) -> None:
     moderate(server, session, [
         {"type": "activity.create", "kind": "ideas", "title": "Was bremst Klimaschutz?",

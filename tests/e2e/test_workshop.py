@@ -209,3 +209,32 @@ def test_pages_fit_a_320_pixel_wide_phone(live_session: dict[str, Any], open_pag
     beamer = open_page(live_session["presenter_url"], **narrow)
     beamer.locator(".bars li").first.wait_for()
     assert no_horizontal_scroll(beamer) == 0
+
+
+def test_organiser_signs_in_creates_a_session_and_starts_it(
+        live_server: Any, open_page: Any) -> None:
+    console = open_page(live_server.url + "/console")
+    console.get_by_label("Zugangsschlüssel").fill("not the key")
+    console.get_by_role("button", name="Anmelden").click()
+    console.get_by_role("alert").wait_for()
+    console.get_by_label("Zugangsschlüssel").fill(live_server.organiser_key)
+    console.get_by_role("button", name="Anmelden").click()
+    console.get_by_label("Titel").fill("Klimalabor Musterstadt")
+    console.get_by_label("Teilnehmende dürfen ihren Namen angeben").check()
+    console.get_by_role("button", name="Sitzung anlegen").click()
+
+    console.get_by_role("heading", name="Klimalabor Musterstadt", level=1).wait_for()
+    status = console.locator("#session-status")
+    expect(status).to_have_text("Entwurf (noch nicht geöffnet)")
+    console.get_by_role("button", name="Lobby öffnen").click()
+    expect(status).to_have_text("Lobby geöffnet")
+    code = console.locator(".code-small").inner_text()
+    phone = open_page(f"{live_server.url}/j/{code}", **PHONE)
+    phone.get_by_label("Ihr Name (optional)").fill("Ada")
+    phone.get_by_role("button", name="Mitmachen").click()
+    console.locator("#participant-names", has_text="Ada").wait_for()
+    console.get_by_role("button", name="Sitzung starten").click()
+    expect(status).to_have_text("Läuft")
+
+    console.get_by_role("link", name="Konsole").click()
+    console.get_by_role("link", name="Klimalabor Musterstadt").wait_for()

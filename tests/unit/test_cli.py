@@ -52,4 +52,4 @@ def test_bad_plan_names_line_and_field(tmp_path: Path,
                     'options = ["nur eine"]\n', "utf-8")
     assert main(["new", str(plan), "--data-dir", str(tmp_path), "--language", "en"]) == 1
     err = capsys.readouterr().err
-    assert f"{plan}:10:" in err and "options" in err
+    assert err.startswith(f"{plan}, line 10") and "phases[1].activities[1].options" in err
