@@ -1,13 +1,13 @@
 """Plan files: the agenda of a session in TOML (docs/plans.md), read and checked in one go.
 
 A moderator writes a plan by hand, so every error names the line and the field it is about.
-tomllib gives values without positions; ``_Positions`` scans the (already valid) text once more
-to find the line of each table, key and array element, and only when an error needs it.
+tomllib gives values without positions, so plan_lines finds the line of a table, key or array
+element when an error needs it. dump_plan lives in plan_toml and is re-exported here, so that
+code which reads and writes plans keeps one import.
 """
 
 from __future__ import annotations
 
-import bisect
 import copy
 import re
 import tomllib
@@ -18,6 +18,8 @@ from typing import Any, NoReturn
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.model import clean_text
+from facilitator.domain.plan_lines import Positions, Where
+from facilitator.domain.plan_toml import dump_plan as dump_plan
 from facilitator.domain.session import LANGUAGES, PROMPT_LIMIT, TITLE_LIMIT
 
 PLAN_LIMIT = 256 * 1024  # bytes of UTF-8; a three-hour workshop needs a few KiB
@@ -40,8 +42,6 @@ _SETTING_OF_MESSAGE = {
     "A poll needs between {low} and {high} options.": "options",
     "Two options of a poll have the same label.": "options",
 }
-
-Where = tuple[str | int, ...]  # ("phases", 1, "title"): array indices count from 0 inside
 
 
 def _same(text: str) -> str:
@@ -161,12 +161,12 @@ class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
-        self._positions: _Positions | None = None
+        self._positions: Positions | None = None
         self.seen_activities = 0
 
     def fail(self, path: Where, message: str, **params: Any) -> NoReturn:
         if self._positions is None:
-            self._positions = _Positions(self.text)
+            self._positions = Positions(self.text)
         raise PlanError(message, line=self._positions.line(path), field=_dotted(path),
                         source=self.source, **params)
 
@@ -294,226 +294,3 @@ class _Reader:
 
 def _header(path: Where) -> str:
     return ".".join(p for p in path if isinstance(p, str))
-
-
-# -- writing ---------------------------------------------------------------------------------
-
-
-def dump_plan(plan: Plan) -> str:
-    """The plan as TOML that load_plan reads back to an equal Plan (for the console to save)."""
-    out = [f"title = {_toml(plan.title)}", f"language = {_toml(plan.language)}",
-           f"names = {_toml(plan.names)}"]
-    if plan.slug is not None:
-        out.append(f"slug = {_toml(plan.slug)}")
-    for phase in plan.phases:
-        out += ["", "[[phases]]", f"title = {_toml(phase.title)}"]
-        if phase.minutes is not None:
-            out.append(f"minutes = {phase.minutes}")
-        if phase.notes:
-            out.append(f"notes = {_toml(phase.notes)}")
-        for activity in phase.activities:
-            fields = {"kind": activity.kind, "title": activity.title}
-            if activity.prompt:
-                fields["prompt"] = activity.prompt
-            out += ["", "  [[phases.activities]]"]
-            out += [f"  {_toml_key(k)} = {_toml(v)}"
-                    for k, v in {**fields, **activity.config}.items()]
-    return "\n".join(out) + "\n"
-
-
-def _toml_key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml(key)
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
-    if not isinstance(value, str):
-        raise TypeError(f"cannot write {type(value).__name__} to a plan")
-    multiline = "\n" in value
-    escaped = "".join(_escape(ch, multiline) for ch in value)
-    # A multi-line string drops the newline right after its opening quotes.
-    return f'"""\n{escaped}"""' if multiline else f'"{escaped}"'
-
-
-def _escape(ch: str, multiline: bool) -> str:
-    if ch in "\\\"":
-        return "\\" + ch
-    if ch == "\n" and multiline:
-        return ch
-    if ch < " " or ch == "\x7f":
-        return {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch, f"\\u{ord(ch):04x}")
-    return ch
-
-
-# -- where things are ------------------------------------------------------------------------
-
-
-class _Positions:
-    """Lines of tables, keys and array elements of a valid TOML text, by path.
-
-    Only as much of TOML as finding positions needs: strings are skipped (so a header inside
-    a multi-line string is no header), values are not decoded. ``[[x]]`` headers are counted
-    per array, so ``phases[2].activities[1]`` is the first ``[[phases.activities]]`` after the
-    second ``[[phases]]``; keys inside inline tables and arrays get the line they are on.
-    """
-
-    _BARE = re.compile(r"[A-Za-z0-9_-]+")
-    _SCALAR = re.compile(r"[^,\]}\r\n#]*")  # numbers, booleans, dates (which may hold a space)
-
-    def __init__(self, text: str) -> None:
-        self.s = text
-        self.i = 0
-        self.newlines = [n for n, ch in enumerate(text) if ch == "\n"]
-        self.lines: dict[Where, int] = {}
-        self.arrays: dict[Where, int] = {}  # array-of-tables path -> entries so far
-        try:
-            self._document()
-        except (IndexError, ValueError, RecursionError, tomllib.TOMLDecodeError):
-            pass  # a locator never fails a plan: an error without a line is still an error
-
-    def line(self, path: Where) -> int | None:
-        for end in range(len(path), 0, -1):
-            if path[:end] in self.lines:
-                return self.lines[path[:end]]
-        return None
-
-    def _line_at(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos) + 1
-
-    def _mark(self, path: Where, pos: int) -> None:
-        self.lines.setdefault(path, self._line_at(pos))
-
-    def _skip(self, newlines: bool) -> None:
-        while self.i < len(self.s):
-            ch = self.s[self.i]
-            if ch == "#":
-                end = self.s.find("\n", self.i)
-                self.i = len(self.s) if end < 0 else end
-            elif ch in " \t" or (newlines and ch in "\r\n"):
-                self.i += 1
-            else:
-                return
-
-    def _document(self) -> None:
-        table: Where = ()
-        while True:
-            self._skip(newlines=True)
-            if self.i >= len(self.s):
-                return
-            start = self.i
-            if self.s.startswith("[[", self.i):
-                self.i += 2
-                table = self._header(start, many=True)
-            elif self.s[self.i] == "[":
-                self.i += 1
-                table = self._header(start, many=False)
-            else:
-                self._keyval(table)
-            if self.i == start:
-                raise ValueError("no progress")  # a misread must never become an endless loop
-
-    def _header(self, start: int, many: bool) -> Where:
-        keys = self._key()
-        self.i += 2 if many else 1
-        path: Where = ()
-        for key in keys[:-1]:
-            path = (*path, key)
-            if path in self.arrays:  # a header key naming an array means its last table
-                path = (*path, self.arrays[path] - 1)
-        path = (*path, keys[-1])
-        if many:
-            self._mark(path, start)
-            self.arrays[path] = self.arrays.get(path, 0) + 1
-            path = (*path, self.arrays[path] - 1)
-        self._mark(path, start)
-        return path
-
-    def _key(self) -> list[str]:
-        keys = []
-        while True:
-            self._skip(newlines=False)
-            ch = self.s[self.i]
-            if ch in "\"'":
-                begin = self.i
-                self._string()
-                keys.append(tomllib.loads("k = " + self.s[begin:self.i])["k"])
-            else:
-                found = self._BARE.match(self.s, self.i)
-                if found is None:
-                    raise ValueError("no key")
-                keys.append(found[0])
-                self.i = found.end()
-            self._skip(newlines=False)
-            if self.s[self.i] != ".":
-                return keys
-            self.i += 1
-
-    def _keyval(self, table: Where) -> None:
-        start = self.i
-        path = table
-        for key in self._key():
-            path = (*path, key)
-            self._mark(path, start)
-        self.i += 1  # "="
-        self._skip(newlines=False)
-        self._value(path)
-
-    def _value(self, path: Where) -> None:
-        ch = self.s[self.i]
-        if ch in "\"'":
-            self._string()
-        elif ch == "[":
-            self._items(path, "]", keyed=False)
-        elif ch == "{":
-            self._items(path, "}", keyed=True)
-        else:
-            found = self._SCALAR.match(self.s, self.i)
-            assert found is not None
-            self.i = found.end()
-
-    def _items(self, path: Where, close: str, keyed: bool) -> None:
-        self.i += 1
-        count = 0
-        while True:
-            self._skip(newlines=True)
-            start = self.i
-            if self.s[self.i] == close:
-                self.i += 1
-                return
-            if keyed:
-                self._keyval(path)
-            else:
-                self._mark((*path, count), self.i)
-                self._value((*path, count))
-                count += 1
-            self._skip(newlines=True)
-            if self.s[self.i] == ",":
-                self.i += 1
-            if self.i == start:
-                raise ValueError("no progress")
-
-    def _string(self) -> None:
-        quote = self.s[self.i]
-        triple = self.s.startswith(quote * 3, self.i)
-        self.i += 3 if triple else 1
-        while True:
-            ch = self.s[self.i]
-            if ch == "\\" and quote == '"':
-                self.i += 2
-            elif triple and self.s.startswith(quote * 3, self.i):
-                self.i += 3
-                while self.i < len(self.s) and self.s[self.i] == quote:  # """a"""" ends in a "
-                    self.i += 1
-                return
-            elif not triple and ch == quote:
-                self.i += 1
-                return
-            else:
-                self.i += 1
