@@ -18,7 +18,8 @@ function say(text, kind = "info") {
   if (kind !== "error") clearTimer = setTimeout(() => announce(notice, ""), 5000);
 }
 
-const ctx = { live, say };
+// The moderator may change things until the session is closed; after that it is a record.
+const ctx = { live, say, closed: () => live.state?.session.status === "closed" };
 
 // -- session ------------------------------------------------------------------------------
 
@@ -27,7 +28,10 @@ const lifecycle = { draft: ["open"], open: ["start", "close"], live: ["close"], 
 for (const button of document.querySelectorAll("[data-session]")) {
   button.addEventListener("click", () => {
     const action = button.dataset.session;
-    if (action === "close") $("#confirm-close").showModal();
+    if (action === "close") {
+      $("#confirm-close").returnValue = "";
+      $("#confirm-close").showModal();
+    }
     else live.send(`session.${action}`);
   });
 }
@@ -48,6 +52,7 @@ function renderSession(session) {
   const names = $("#participant-names");
   names.hidden = !named.length;
   syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
+  $(".area-new").hidden = session.status === "closed";
 }
 
 // -- creating activities ------------------------------------------------------------------
@@ -75,8 +80,8 @@ function activityCard(view) {
   // Two buttons that change their meaning with the state, so focus stays where it was.
   const step = h("button", { type: "button", class: "primary" });
   const reveal = h("button", { type: "button" });
-  const li = h("li", { class: "panel activity" }, title, meta, prompt,
-    h("div", { class: "actions" }, step, reveal), widget.el);
+  const actions = h("div", { class: "actions" }, step, reveal);
+  const li = h("li", { class: "panel activity" }, title, meta, prompt, actions, widget.el);
   step.addEventListener("click", () => live.send(step.dataset.command, { activity: li.dataset.key }));
   reveal.addEventListener("click", () => live.send(reveal.dataset.command, { activity: li.dataset.key }));
   li.update = (current, activity) => {
@@ -91,6 +96,7 @@ function activityCard(view) {
       activity.revealed && t("activity.revealed"),
     ].filter(Boolean).map((text) => h("span", { class: "tag" }, text)));
     li.classList.toggle("current", isCurrent);
+    actions.hidden = ctx.closed();
     const command = activity.status === "draft" ? "activate"
       : activity.status === "active" ? "lock" : "unlock";
     step.dataset.command = `activity.${command}`;

@@ -82,7 +82,10 @@ live
     const activity = command && findActivity(live.state?.session, command.activity);
     if (activity) KINDS[activity.kind]?.acked?.(ctx, command, ack);
   })
-  .on("error", (command, error) => say(error.message, "error"))
+  .on("error", (command, error) => {
+    if (command) mounted?.widget?.refused?.(command);
+    say(error.message, "error");
+  })
   .on("fatal", (code) => {
     // The cookie is gone or the code unknown: the join page sorts it out, once.
     const key = `facilitator:rejoin:${config.code}`;

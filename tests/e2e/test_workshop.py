@@ -82,6 +82,28 @@ def test_participant_edits_and_withdraws_own_idea(
     beamer.locator(".wall .card").first.wait_for(state="detached")
 
 
+def test_a_refused_idea_shows_the_reason_and_keeps_the_text(
+        live_session: dict[str, Any], open_page: Any) -> None:
+    server, code = live_session["server"], live_session["code"]
+    moderate(server, live_session, [
+        {"type": "activity.create", "kind": "ideas", "title": "Eine Idee",
+         "config": {"max_per_participant": 1}},
+        {"type": "activity.activate", "activity": "a1"},
+    ])
+    phone = join_by_code(open_page, server, code)
+    field = phone.get_by_label("Ihre Idee", exact=True)
+    field.fill("Erste Idee")
+    phone.get_by_role("button", name="Idee abschicken").click()
+    phone.get_by_text("Ihre Idee ist angekommen.").wait_for()
+    field.fill("Zweite Idee")
+    phone.get_by_role("button", name="Idee abschicken").click()
+
+    expect(phone.locator("#notice")).to_have_attribute("data-kind", "error")
+    expect(phone.locator("#notice")).to_contain_text("höchstens 1")
+    expect(field).to_have_value("Zweite Idee")
+    expect(phone.locator(".own li")).to_have_count(1)
+
+
 def test_moderator_runs_a_poll_and_reveals_results(
         live_session: dict[str, Any], open_page: Any) -> None:
     server, code = live_session["server"], live_session["code"]

@@ -153,6 +153,12 @@ export function participant(ctx) {
 
   return {
     el,
+    // A refused idea goes back into the text field, so the words are not lost.
+    refused(command) {
+      if (command.type !== "idea.add" || command.activity !== activity.id || area.value) return;
+      area.value = command.text;
+      area.dispatchEvent(new Event("input"));
+    },
     update(view) {
       activity = view;
       const open = view.status === "active";
@@ -227,7 +233,7 @@ export function moderator(ctx) {
       fill(li,
         h("p", { class: "idea-text" }, current.text),
         flags.length ? h("p", { class: "hint" }, flags.join(" · ")) : null,
-        !current.withdrawn && h("div", { class: "actions" }, toggle,
+        !current.withdrawn && !ctx.closed() && h("div", { class: "actions" }, toggle,
           h("button", { type: "button", onclick: () => li.edit(current) }, t("idea.edit"))),
       );
     };
