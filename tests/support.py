@@ -24,8 +24,11 @@ class Client:
 
     @classmethod
     async def open(cls, ws_url: str, code: str, token: str | None = None,
-                   **kwargs: Any) -> Client:
-        path = f"{ws_url}/ws/{code}" + (f"?token={token}" if token else "")
+                   resume: int | None = None, **kwargs: Any) -> Client:
+        query = [f"token={token}"] if token else []
+        if resume is not None:
+            query.append(f"resume={resume}")
+        path = f"{ws_url}/ws/{code}" + ("?" + "&".join(query) if query else "")
         client = cls(await connect(path, **kwargs))
         client._reader = asyncio.create_task(client._read())
         client.hello = await client.wait(lambda m: m["type"] == "hello")

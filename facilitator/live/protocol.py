@@ -79,7 +79,6 @@ BOOL = Field(_is_bool, "boolean", required=False)
 
 # Client → server: control messages, then commands (which also need an `id`).
 CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
-    "resume": {"seq": INT},
     "ping": {"id": Field(lambda v: isinstance(v, str) and len(v) <= 64, "string",
                          required=False)},
 }
@@ -176,10 +175,10 @@ def encode(message: Mapping[str, Any]) -> str:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
 
 
-def hello(role: str, seq: int, session: dict[str, Any], you: dict[str, Any] | None,
-          mine: dict[str, Any] | None) -> dict[str, Any]:
+def hello(role: str, seq: int, session: dict[str, Any] | None, you: dict[str, Any] | None,
+          mine: dict[str, Any] | None, *, resumed: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "hello", "protocol": VERSION, "role": role, "seq": seq,
-                           "you": you, "session": session}
+                           "resumed": resumed, "you": you, "session": session}
     if mine is not None:
         out["mine"] = mine
     return out

@@ -234,7 +234,7 @@ class SessionRuntime:
 
     # -- connections ---------------------------------------------------------------------
 
-    def _hello(self, connection: Connection) -> str:
+    def _hello(self, connection: Connection, resumed: bool = False) -> str:
         state = self.state
         who = connection.participant
         you = mine = None
@@ -242,35 +242,38 @@ class SessionRuntime:
             participant = state.participants[who]
             you = {"participant": who, "name": participant.name}
             mine = state.mine(who)
-        return protocol.encode(protocol.hello(connection.audience, state.seq,
-                                              state.view(connection.audience), you, mine))
+        session = None if resumed else state.view(connection.audience)
+        return protocol.encode(protocol.hello(connection.audience, state.seq, session, you,
+                                              mine, resumed=resumed))
+
+    def _replay(self, connection: Connection, seq: int) -> bool:
+        """Queue what the audience missed after seq; False when it is no longer held."""
+        oldest = self._recent[0][0] if self._recent else self.state.seq + 1
+        if not 0 <= seq <= self.state.seq or seq + 1 < oldest:
+            return False
+        connection.offer(self._hello(connection, resumed=True))
+        for event_seq, per_audience in self._recent:
+            text = per_audience.get(connection.audience)
+            if event_seq > seq and text is not None:
+                connection.offer(text)
+        for text in self._tallies(connection.audience):
+            connection.offer(text)
+        return True
 
     @asynccontextmanager
-    async def connect(self, connection: Connection) -> AsyncIterator[None]:
-        """Send hello and deliver everything after it, for as long as the block runs."""
+    async def connect(self, connection: Connection,
+                      resume: int | None = None) -> AsyncIterator[None]:
+        """Start the connection with a snapshot, or with a replay of what it missed after
+        `resume`; then deliver everything live for as long as the block runs. Both happen
+        under the writer's lock, so no event can fall between them or come twice."""
         async with self._lock:
-            connection.offer(self._hello(connection))
+            if resume is None or not self._replay(connection, resume):
+                connection.offer(self._hello(connection))
             self.hub.add(connection)
         try:
             yield
         finally:
             self.hub.remove(connection)
-
-    async def resume(self, connection: Connection, seq: int) -> None:
-        """Replay what the connection missed after seq, or send a fresh hello."""
-        async with self._lock:
-            if seq > self.state.seq or seq < 0:
-                raise ValueError("seq")
-            oldest = self._recent[0][0] if self._recent else self.state.seq + 1
-            if seq + 1 < oldest:
-                connection.offer(self._hello(connection))
-                return
-            for event_seq, per_audience in self._recent:
-                text = per_audience.get(connection.audience)
-                if event_seq > seq and text is not None:
-                    connection.offer(text)
-            for text in self._tallies(connection.audience):
-                connection.offer(text)
 
     def participant_exists(self, ident: str) -> bool:
         return ident in self.state.participants

@@ -77,6 +77,7 @@ async def live(websocket: WebSocket) -> None:
     if app.state.connections >= settings.max_connections:
         await websocket.close(1013, "try again later")
         return
+    resume = websocket.query_params.get("resume")
     audience = "participant" if found.role == "participant" else found.role
     connection = Connection(audience, websocket.send_text, websocket.close,  # type: ignore[arg-type]
                             settings.send_queue, found.participant)
@@ -84,7 +85,8 @@ async def live(websocket: WebSocket) -> None:
     app.state.connections += 1
     pump = asyncio.create_task(_pump(connection))
     try:
-        async with runtime.connect(connection):
+        async with runtime.connect(connection, int(resume) if resume and resume.isdigit()
+                                   and len(resume) < 16 else None):
             await _receive(websocket, runtime, connection, actor)
     finally:
         app.state.connections -= 1
@@ -121,13 +123,6 @@ async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Co
             continue
         if inbound.type == "ping":
             reply(protocol.pong(inbound.id))
-            continue
-        if inbound.type == "resume":
-            try:
-                await runtime.resume(connection, inbound.args["seq"])
-            except ValueError:
-                reply(protocol.error(None, "invalid", translate(
-                    lang, "This seq number is not known to the server.")))
             continue
         if not bucket.take():
             reply(protocol.error(inbound.id, "rate_limited",

@@ -115,8 +115,12 @@ export class Live {
 
   url() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const query = this.token ? `?token=${encodeURIComponent(this.token)}` : "";
-    return `${scheme}//${location.host}${this.path}${query}`;
+    const params = new URLSearchParams();
+    if (this.token) params.set("token", this.token);
+    // Holding a state already: ask for what was missed instead of the whole state again.
+    if (this.state) params.set("resume", String(this.seq));
+    const query = params.toString();
+    return `${scheme}//${location.host}${this.path}${query ? `?${query}` : ""}`;
   }
 
   connect() {
@@ -128,10 +132,6 @@ export class Live {
     this.ready = false;
     this.lastHeard = Date.now();
     this.pingSent = 0;
-    const resumeFrom = this.state ? this.seq : null;
-    ws.onopen = () => {
-      if (resumeFrom !== null) this.raw({ type: "resume", seq: resumeFrom });
-    };
     ws.onmessage = (e) => {
       if (ws === this.ws) this.receive(e.data);
     };
@@ -204,11 +204,16 @@ export class Live {
     else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
   }
 
-  // A hello is always the complete state: take it. Events the resume replays after it are
-  // older than its seq and skipped below, so the order of replay and live events can't matter.
+  // A resumed hello keeps the state held and the missed events follow it; any other hello is
+  // the complete state and replaces it.
   hello(msg) {
-    this.state = { role: msg.role, session: msg.session, you: msg.you ?? null, mine: msg.mine ?? {} };
-    this.seq = msg.seq;
+    if (msg.resumed && this.state) {
+      this.state.you = msg.you ?? null;
+      this.state.mine = msg.mine ?? {};
+    } else {
+      this.state = { role: msg.role, session: msg.session, you: msg.you ?? null, mine: msg.mine ?? {} };
+      this.seq = msg.seq;
+    }
     if (!this.ready) {
       this.ready = true;
       this.attempt = 0;

@@ -117,16 +117,57 @@ async def test_resume_after_reconnect_misses_nothing(live_session: dict[str, Any
         await phone.ok("idea.add", activity=activity, text=text)
     third = [m for m in phone.messages if m["type"] == "ack"][-1]["result"]["idea"]
     await mod.ok("idea.hide", activity=activity, idea=third)
-    beamer = await Client.open(server.ws_url, code, live_session["presenter_token"])
-    beamer.messages.clear()
-    await beamer.send_raw(json.dumps({"type": "resume", "seq": last_seq}))
+    beamer = await Client.open(server.ws_url, code, live_session["presenter_token"],
+                               resume=last_seq)
+    assert beamer.hello["resumed"] is True and beamer.hello["session"] is None
     await beamer.wait(lambda m: m.get("event") == "idea.hidden")
     replayed = [m["event"] for m in beamer.events()]
     assert replayed == ["idea.added", "idea.added", "idea.hidden"]
     assert [m["data"]["idea"]["text"] for m in beamer.events("idea.added")] == ["zweite", "dritte"]
     seqs = [m["seq"] for m in beamer.events()]
     assert seqs == sorted(seqs) and seqs[0] > last_seq
-    for client in (mod, beamer, phone):
+    # A seq the server does not know (or no longer holds) gets a complete snapshot instead.
+    await beamer.close()
+    fresh = await Client.open(server.ws_url, code, live_session["presenter_token"],
+                              resume=10**9)
+    assert fresh.hello["resumed"] is False
+    wall = fresh.hello["session"]["activities"][0]["ideas"]
+    assert [i["text"] for i in wall] == ["erste", "zweite"]
+    for client in (mod, fresh, phone):
+        await client.close()
+
+
+async def test_resume_is_atomic_under_load(live_session: dict[str, Any]) -> None:
+    """Ideas keep coming while the beamer reconnects: it sees each exactly once, in order."""
+    server = live_session["server"]
+    code = live_session["code"]
+    mod = await Client.open(server.ws_url, code, live_session["moderator_token"])
+    activity = (await mod.ok("activity.create", kind="ideas", title="Ideen",
+                             config={"max_per_participant": 100}))["result"]["activity"]
+    await mod.ok("activity.activate", activity=activity)
+    phones = await _phones(server, code, 3)
+    beamer = await Client.open(server.ws_url, code, live_session["presenter_token"])
+
+    async def post(phone: Client, n: int) -> None:
+        for i in range(n):
+            await phone.ok("idea.add", activity=activity, text=f"{id(phone)}-{i}")
+
+    posting = asyncio.gather(*(post(p, 30) for p in phones))
+    seen: list[dict[str, Any]] = []
+    for _ in range(5):
+        await asyncio.sleep(0.02)
+        seen += beamer.events("idea.added")
+        last = max([beamer.hello["seq"], *(m["seq"] for m in beamer.events())])
+        await beamer.close()
+        beamer = await Client.open(server.ws_url, code, live_session["presenter_token"],
+                                   resume=last)
+        assert beamer.hello["resumed"] is True
+    await posting
+    await beamer.wait(lambda m: sum(1 for x in seen + beamer.events("idea.added")) >= 90)
+    seen += beamer.events("idea.added")
+    seqs = [m["seq"] for m in seen]
+    assert len(seqs) == 90 and len(set(seqs)) == 90 and seqs == sorted(seqs)
+    for client in (mod, beamer, *phones):
         await client.close()
 
 
