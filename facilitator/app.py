@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[Middleware(SecurityHeaders, base_url=settings.base_url)],
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
     )
     app.state.settings = settings

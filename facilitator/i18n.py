@@ -21,8 +21,15 @@ def translations(language: str) -> NullTranslations:
 
 
 def translate(language: str, message: str, params: dict[str, Any] | None = None) -> str:
-    text = translations(language).gettext(message)
-    return text.format(**params) if params else text
+    """The message in the language; a `field` parameter is a field label and translated too
+    (domain.model.FIELD_LABELS), other parameters are values and stay as they are."""
+    catalog = translations(language)
+    text = catalog.gettext(message)
+    if not params:
+        return text
+    if isinstance(params.get("field"), str):
+        params = {**params, "field": catalog.gettext(params["field"])}
+    return text.format(**params)
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT) -> str:

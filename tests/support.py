@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import itertools
 import json
 from typing import Any
@@ -96,4 +97,6 @@ def moderate(server: Any, session: dict[str, Any], commands: list[dict[str, Any]
             await client.ok(command["type"], **fields)
         await client.close()
 
-    asyncio.run(run())
+    # In a thread of its own, so it works from sync code even while a loop runs (Playwright).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()

@@ -59,6 +59,11 @@ def iso(at: float) -> str:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
 
+# Names of fields people fill in; refusals name them in the reader's language. Other field
+# names (settings of a plan) stay as they are written in the plan.
+FIELD_LABELS = (N_("text"), N_("title"), N_("prompt"), N_("name"), N_("options"))
+
+
 def clean_text(value: Any, limit: int, name: str, *, multiline: bool = False) -> str:
     """Trim and normalise a user text; refuse empty, over-long or control characters."""
     if not isinstance(value, str):

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.domain.errors import N_
+
 VERSION = 1
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -127,45 +129,45 @@ class Inbound:
 def parse(text: str | bytes | None) -> Inbound:
     """Check one inbound frame; raise ProtocolError with a stable code when it is wrong."""
     if not isinstance(text, str):
-        raise ProtocolError("bad_message", "Only JSON text frames are accepted.")
+        raise ProtocolError("bad_message", N_("Only JSON text frames are accepted."))
     if len(text) > MAX_FRAME:
-        raise ProtocolError("too_large", "The message is larger than {limit} bytes.",
+        raise ProtocolError("too_large", N_("The message is larger than {limit} bytes."),
                             limit=MAX_FRAME)
     try:
         message = json.loads(text)
     except ValueError:
-        raise ProtocolError("bad_json", "The message is not valid JSON.") from None
+        raise ProtocolError("bad_json", N_("The message is not valid JSON.")) from None
     if not isinstance(message, dict):
-        raise ProtocolError("bad_json", "The message must be a JSON object.")
+        raise ProtocolError("bad_json", N_("The message must be a JSON object."))
     kind = message.get("type")
     raw_id = message.get("id")
     ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
     if not isinstance(kind, str):
-        raise ProtocolError("bad_message", "The message has no type.", ident)
+        raise ProtocolError("bad_message", N_("The message has no type."), ident)
     if kind in COMMAND_MESSAGES:
         schema = COMMAND_MESSAGES[kind]
         if ident is None:
             raise ProtocolError(
-                "bad_message", "A command needs an id of 1 to 64 letters, digits, _ or -.")
+                "bad_message", N_("A command needs an id of 1 to 64 letters, digits, _ or -."))
     elif kind in CONTROL_MESSAGES:
         schema = CONTROL_MESSAGES[kind]
     else:
-        raise ProtocolError("unknown_type", "Unknown message type: {type}.", ident,
+        raise ProtocolError("unknown_type", N_("Unknown message type: {type}."), ident,
                             type=kind[:40])
     args = {k: v for k, v in message.items() if k not in {"type", "id"}}
     unknown = sorted(set(args) - set(schema))
     if unknown:
-        raise ProtocolError("bad_message", "Unknown field: {field}.", ident,
-                            field=unknown[0][:40])
+        raise ProtocolError("bad_message", N_("Unknown field: {key}."), ident,
+                            key=unknown[0][:40])
     for name, field in schema.items():
         if name not in args:
             if field.required:
-                raise ProtocolError("bad_message", "The field {field} is missing.", ident,
-                                    field=name)
+                raise ProtocolError("bad_message", N_("The field {key} is missing."), ident,
+                                    key=name)
             continue
         if not field.check(args[name]):
-            raise ProtocolError("bad_message", "The field {field} must be a {what}.", ident,
-                                field=name, what=field.what)
+            raise ProtocolError("bad_message", N_("The field {key} must be a {what}."), ident,
+                                key=name, what=field.what)
     if kind == "ping":
         ident = message.get("id")
     return Inbound(kind, ident, args)

@@ -9,7 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from facilitator.domain.errors import Refusal
+from facilitator.domain.errors import N_, Refusal
 from facilitator.web import auth, qr
 from facilitator.web.common import WebError
 from facilitator.web.sessions import find, join, session_answer
@@ -20,15 +20,15 @@ BODY_LIMIT = 16 * 1024
 async def _json(request: Request) -> dict[str, Any]:
     body = await request.body()
     if len(body) > BODY_LIMIT:
-        raise WebError("too_large", "The request is too large.")
+        raise WebError("too_large", N_("The request is too large."))
     if not body:
         return {}
     try:
         value = json.loads(body)
     except ValueError:
-        raise WebError("bad_json", "The request body is not valid JSON.") from None
+        raise WebError("bad_json", N_("The request body is not valid JSON.")) from None
     if not isinstance(value, dict):
-        raise WebError("bad_json", "The request body must be a JSON object.")
+        raise WebError("bad_json", N_("The request body must be a JSON object."))
     return value
 
 
@@ -36,11 +36,11 @@ async def create_session(request: Request) -> Response:
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
     expected: str = request.app.state.organiser_key
     if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), expected):
-        raise WebError("unauthorised", "The organiser key is missing or wrong.")
+        raise WebError("unauthorised", N_("The organiser key is missing or wrong."))
     body = await _json(request)
     unknown = set(body) - {"title", "language", "names"}
     if unknown:
-        raise WebError("bad_message", "Unknown field: {field}.", {"field": sorted(unknown)[0]})
+        raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
     try:
         runtime = await request.app.state.registry.create(
             body.get("title"), body.get("language", "de"), body.get("names", False))
@@ -56,7 +56,7 @@ async def join_session(request: Request) -> Response:
     body = await _json(request)
     unknown = set(body) - {"name"}
     if unknown:
-        raise WebError("bad_message", "Unknown field: {field}.", {"field": sorted(unknown)[0]})
+        raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
     participant = await join(runtime, body.get("name"))
     token = auth.participant_token(request.app.state.secret, runtime.state.id, participant)
     response = JSONResponse({"participant": participant, "token": token, "code": runtime.code,

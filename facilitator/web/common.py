@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from facilitator.domain.errors import Refusal
+from facilitator.domain.errors import N_, Refusal
 from facilitator.i18n import negotiate, translate, translations
 
 # HTTP status of each refusal code (STYLE.md, point 10): one table, used by every handler.
@@ -62,7 +62,7 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
 async def handle_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         error = WebError("not_found" if exc.status_code == 404 else "invalid",
-                         "Page not found." if exc.status_code == 404 else str(exc.detail))
+                         N_("Page not found.") if exc.status_code == 404 else str(exc.detail))
         status = exc.status_code
     else:
         assert isinstance(exc, WebError)

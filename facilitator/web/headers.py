@@ -9,14 +9,18 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-          "connect-src 'self'; font-src 'self'; frame-ancestors 'self'; base-uri 'none'; "
-          "form-action 'self'; object-src 'none'")
+def policy(base_url: str) -> str:
+    # Some older Safari versions do not count ws(s): as 'self'; name the server's own socket.
+    socket = base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    return ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            f"connect-src 'self' {socket}; font-src 'self'; frame-ancestors 'self'; "
+            "base-uri 'none'; form-action 'self'; object-src 'none'")
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
         self.app = app
+        self.policy = policy(base_url)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -26,7 +30,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", POLICY)
+                headers.setdefault("Content-Security-Policy", self.policy)
                 headers.setdefault("X-Content-Type-Options", "nosniff")
                 headers.setdefault("Referrer-Policy", "same-origin")
             await send(message)

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from facilitator.domain.codes import normalise_code
-from facilitator.domain.errors import Refusal
+from facilitator.domain.errors import N_, Refusal
 from facilitator.domain.model import iso
 from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
@@ -32,7 +32,7 @@ async def join_code(request: Request) -> Response:
     if code and await registry.get(code):
         return RedirectResponse(request.url_for("join", code=code), status_code=303)
     lang = language(request)
-    message = translate(lang, "There is no session with this code.")
+    message = translate(lang, N_("There is no session with this code."))
     return render(request, "site/home.html", {"error": message, "code": typed}, lang=lang,
                   status=404)
 
@@ -93,7 +93,7 @@ async def _role_page(request: Request, role: str, template: str) -> Response:
     token = request.path_params["token"]
     expected = auth.role_token(secret, runtime.state.id, role)  # type: ignore[arg-type]
     if not hmac.compare_digest(token, expected):
-        raise WebError("not_found", "There is no session with this code.")
+        raise WebError("not_found", N_("There is no session with this code."))
     found = links(request.app.state.settings.base_url, secret, runtime)
     context = {**_live_context(request, runtime), "token": token,
                "join_url": found.join_url, "presenter_url": found.presenter_url,
@@ -145,7 +145,7 @@ async def console_login(request: Request) -> Response:
     expected: str = request.app.state.organiser_key
     if not isinstance(key, str) or not hmac.compare_digest(key.strip(), expected):
         lang = language(request)
-        return await console(request, translate(lang, "This organiser key is not right."), 401)
+        return await console(request, translate(lang, N_("This organiser key is not right.")), 401)
     response = RedirectResponse(request.url_for("console"), status_code=303)
     response.set_cookie(auth.ORGANISER_COOKIE,
                         auth.organiser_cookie(request.app.state.secret, expected),

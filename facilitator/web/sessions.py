@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from facilitator.domain.codes import normalise_code
-from facilitator.domain.errors import Refusal
+from facilitator.domain.errors import N_, Refusal
 from facilitator.live.registry import Registry, system
 from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.web import auth
@@ -45,18 +45,18 @@ async def find(conn: HTTPConnection, raw_code: str) -> SessionRuntime:
     registry: Registry = conn.app.state.registry
     runtime = await registry.get(code) if code else None
     if runtime is None:
-        raise WebError("not_found", "There is no session with this code.")
+        raise WebError("not_found", N_("There is no session with this code."))
     return runtime
 
 
 async def join(runtime: SessionRuntime, name: Any) -> str:
     """Make a new participant; return the participant id."""
     if runtime.state.status not in {"open", "live"}:
-        raise WebError("session_not_open", "This session is not open for joining.")
+        raise WebError("session_not_open", N_("This session is not open for joining."))
     try:
         answer = await runtime.submit(system("participant.join", name=name))
     except Busy:
-        raise WebError("busy", "The server is busy. Please try again.") from None
+        raise WebError("busy", N_("The server is busy. Please try again.")) from None
     if answer["type"] == "error":
         raise WebError(answer["code"], answer["message"])
     participant: str = answer["result"]["participant"]

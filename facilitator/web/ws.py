@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from facilitator.domain.codes import normalise_code
+from facilitator.domain.errors import N_
 from facilitator.domain.model import Actor, Command
 from facilitator.i18n import translate
 from facilitator.live import protocol
@@ -126,11 +127,11 @@ async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Co
             continue
         if not bucket.take():
             reply(protocol.error(inbound.id, "rate_limited",
-                                 translate(lang, "Too many messages. Please slow down.")))
+                                 translate(lang, N_("Too many messages. Please slow down."))))
             continue
         command = Command(inbound.type, inbound.args, actor, time.time(), inbound.id)
         try:
             reply(await runtime.submit(command))
         except Busy:
             reply(protocol.error(inbound.id, "busy", translate(
-                lang, "The server is busy. Please send this again in a moment.")))
+                lang, N_("The server is busy. Please send this again in a moment."))))

@@ -3,14 +3,11 @@ moderator's laptop, each in its own browser context (own cookies and localStorag
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests import support
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -20,33 +17,6 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
          "device_scale_factor": 2}
 BEAMER = {"viewport": {"width": 1280, "height": 720}}
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-def moderate(server: Any, session: dict[str, Any], commands: list[dict[str, Any]]) -> None:
-    """tests.support.moderate in a thread of its own: Playwright's sync API keeps an event loop
-    running in the test's thread, where asyncio.run() is refused."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            support.moderate(server, session, commands)
-        except BaseException as exc:  # handed to the test's thread below
-            failed.append(exc)
-
-    worker = threading.Thread(target=run)
-    worker.start()
-    worker.join(30)
-    assert not worker.is_alive(), "moderator commands did not finish within 30 s"
-    if failed:
-        raise failed[0]
-
-
-@pytest.fixture
-def live_session(live_server: Any) -> dict[str, Any]:
-    """As in tests/conftest.py (opened and started), set up through moderate() above."""
-    session = live_server.create_session()
-    moderate(live_server, session, [{"type": "session.open"}, {"type": "session.start"}])
-    return {**session, "server": live_server}
 
 
 # Per module, not per session: while Playwright's sync API is started, this thread counts as

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.axe import assert_accessible, axe_script
-from tests.e2e.conftest import BEAMER, PHONE, moderate
+from tests.e2e.conftest import BEAMER, PHONE
+from tests.support import moderate
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BEAMER, PHONE, moderate, no_horizontal_scroll
+from tests.e2e.conftest import BEAMER, PHONE, no_horizontal_scroll
+from tests.support import moderate
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -81,7 +81,7 @@ class Ideas(Kind):
             text = clean_text(args.get("text"), TEXT_LIMIT, "text")
             assert who is not None
             if data.posted[who] >= activity.config["max_per_participant"]:
-                raise LimitReached(N_("You can post at most {limit} ideas here."),
+                raise LimitReached(N_("No more ideas are possible here (at most {limit})."),
                                    limit=activity.config["max_per_participant"])
             idea_id = ids.next("i")
             return Decision(
@@ -158,5 +158,7 @@ class Ideas(Kind):
 
     def mine(self, activity: Activity, participant: str) -> dict[str, Any] | None:
         data: IdeasData = activity.data
-        own = [i.id for i in data.ideas.values() if i.author == participant and not i.withdrawn]
+        # With the texts: a phone that lost its storage, or another device, shows them again.
+        own = [{"id": i.id, "text": i.text} for i in data.ideas.values()
+               if i.author == participant and not i.withdrawn]
         return {"ideas": own} if own else None

@@ -68,7 +68,7 @@ class Poll(Kind):
                 raise NotFound(N_("This option does not exist."))
         limit = activity.config["max_choices"]
         if len(choices) > limit:
-            raise Invalid(N_("Choose at most {limit} options."), limit=limit)
+            raise Invalid(N_("Too many answers chosen (at most {limit})."), limit=limit)
         who = command.actor.participant
         assert who is not None
         # Keep the options in their configured order, so equal ballots compare equal.
