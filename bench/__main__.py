@@ -61,6 +61,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def load_average() -> float | None:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def log(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
@@ -96,8 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     plan = Plan(args.phones, args.votes_per_phone, min(args.workers, args.phones), args.lanes,
                 args.spread, args.seed, args.raw)
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = load_average()
+    if load is not None and load > 0.5 * (os.cpu_count() or 1):
+        log(f"the machine is busy (load average {load:.2f}): the figures will be disturbed")
     results = asyncio.run(measure(args, plan))
-    machine = machine_info(soft)
+    machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
                  "cores": os.cpu_count()}

@@ -83,7 +83,7 @@ def fanout(result: dict[str, Any], name: str) -> list[str]:
             text += f"; {burst['final_missing']} phones never received the final tally"
         elif burst["final_reach_ms"]["p99"] is not None:
             text += (f"; the final tally reached 99% of phones within "
-                     f"{_ms(burst['final_reach_ms']['p99'])} of the last ack")
+                     f"{_ms(burst['final_reach_ms']['p99'])} after the last vote was sent")
         closed = {k: v for k, v in burst["extra"].get("closed", {}).items()}
         if closed:
             text += "; connections closed during the burst: " + ", ".join(
@@ -101,10 +101,13 @@ def queueing(result: dict[str, Any], name: str, spread: float) -> list[str]:
         first, last = trend[0], trend[-1]
         text = (f"{name}, burst {burst['number']}: the median ack latency was {_ms(first)} for "
                 f"the first tenth of the votes and {_ms(last)} for the last tenth")
-        if last > 2 * first + 20:
-            offered = f" of the {burst['sent'] / spread:,.0f} offered" if spread > 0 else ""
-            text += (f": a queue built up, the server acknowledged "
-                     f"{burst['votes_per_s'] or 0:,.0f} votes/s{offered}")
+        offered = burst["sent"] / spread if spread > 0 else None
+        acked_rate = burst["votes_per_s"] or 0.0
+        behind = offered is not None and acked_rate < 0.9 * offered
+        if behind or last > 2 * first + 20:
+            of = f" of the {offered:,.0f} offered" if offered else ""
+            text += (f": the server acknowledged {acked_rate:,.0f} votes/s{of}, so a queue "
+                     "built up during the burst")
         else:
             text += ", so the server kept up with the offered rate"
         lines.append(text + ".")
@@ -129,6 +132,10 @@ def resources(result: dict[str, Any], name: str, cores: int) -> list[str]:
         if any(c >= 85 for c in clients):
             text += ("; a phone process was near a full core, so the load generator may have "
                      "limited these figures")
+        others = extra.get("others_cpu_pct") or 0.0
+        if others >= 15:
+            text += (f"; other processes on the machine used {others:.0f}% of a core meanwhile, "
+                     "which disturbs these figures")
         if total >= 0.9 * 100 * cores:
             text += (f"; together {total:.0f}% of the {100 * cores}% the machine has: server and "
                      "phones competed for the cores, which lengthens every latency")
@@ -167,6 +174,9 @@ def observations(
     if ours is not None and ref is not None:
         lines += versus(ours, ref)
     for name, result in (("facilitator", ours), ("reference", ref)):
+        stopped = (result or {}).get("stopped_with", "SIGINT")
+        if not stopped.startswith("SIGINT"):
+            lines.append(f"The {name} server did not stop on SIGINT within 10 s ({stopped}).")
         if result is not None:
             lines += queueing(result, name, plan.get("spread", 0.0)) + fanout(result, name)
             lines += resources(result, name, cores)

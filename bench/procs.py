@@ -89,6 +89,31 @@ def usage(pid: int) -> Usage:
     return Usage(cpu, rss, peak)
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes of the machine have used since boot (from /proc/stat).
+
+    Compared with what the server and the phones used, it shows whether anything else ran
+    during a measurement and disturbed it.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the driver dies, so no server outlives a
+    killed benchmark (Linux prctl PR_SET_PDEATHSIG; elsewhere nothing happens)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 class Server:
     """A server subprocess with its output in a log file."""
 
@@ -97,7 +122,7 @@ class Server:
         self.log = log.open("wb")
         self.process = subprocess.Popen(
             argv, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
         )
 
     @property
@@ -136,14 +161,17 @@ class Server:
             await asyncio.sleep(0.1)
         raise RuntimeError(f"server not healthy after {timeout:.0f} s ({last}):\n{self.tail()}")
 
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """SIGINT (a graceful shutdown), then SIGKILL."""
-        if self.alive():
-            self.process.send_signal(signal.SIGINT)
+    async def stop(self, grace: float = 10.0) -> str:
+        """SIGINT (a graceful shutdown), then SIGTERM, then SIGKILL; says which one worked."""
+        how = "had exited"
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            if not self.alive():
+                break
+            how = sig.name
+            self.process.send_signal(sig)
             try:
-                self.process.wait(timeout)
+                await asyncio.to_thread(self.process.wait, wait)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+                continue
         self.log.close()
-        return self.process.returncode
+        return f"{how}, exit code {self.process.returncode}"

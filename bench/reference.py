@@ -110,6 +110,7 @@ async def main(host: str, port: int, options: int, interval: float) -> None:
     async with serve(lambda c: handle(poll, c), host, port, process_request=health,
                      backlog=2048, max_size=65536):
         await stop.wait()
+        print(f"stopping with {len(poll.clients)} clients connected", flush=True)
 
 
 def cli() -> None:

@@ -24,12 +24,34 @@ How many phones can one facilitator process serve? The aim set in the issue: **2
 one session, every vote acknowledged, and a vote on the beamer within 100 ms at the 99th
 percentile**, on a small machine.
 
-`python -m bench` (or `make bench`) measures it: it starts the real server, opens a poll as a
-moderator would, connects a presenter and N phones, and lets every phone vote. For scale it
-runs the same load against a bare server built from `websockets.broadcast()` that only counts
-votes (`bench/reference.py`): that is the limit of this machine and Python, and the ratios show
-what the hub, the protocol and durable acknowledgements cost on top of it. The numbers below
-are from one run on the machine described; run it on yours.
+`python -m bench` (or `make bench`) measures it. It starts the real server as a subprocess,
+opens a poll over the wire protocol as a moderator would, connects a presenter and N phones
+(each joins over HTTP and opens its WebSocket), and lets every phone vote, then change its
+vote. For scale it runs the same phones against a bare server built from websockets'
+`serve()` and `broadcast()` that only counts votes (`bench/reference.py`): no validation, no
+event log, no disk. That is roughly the limit of this machine and Python, and the ratios show
+what the hub, the protocol and durable acknowledgements cost on top of it.
+
+```
+python -m bench                      # 2,000 phones, 2 bursts, at most 270 s; writes this page
+python -m bench --quick              # 200 phones, prints the report, writes nothing
+python -m bench --phones 500 --spread 3 --votes-per-phone 3 --out /tmp/b.md --raw /tmp/raw
+```
+
+`--spread` is the time over which one burst's votes are sent (2,000 phones over 1 s offer 2,000
+votes a second); `--raw` keeps every vote's timestamps for a closer look; `--help` lists the
+rest.
+
+Read the figures with these limits in mind:
+
+- Server, phones and driver share the same machine and talk over 127.0.0.1: no network delay,
+  no Wi-Fi, but also CPU competition. The table shows how much CPU each side used; the row
+  "other processes on the machine" shows whether anything else ran meanwhile.
+- On a shared two-core virtual machine repeated runs differ noticeably, by up to about two
+  times on the p99 figures in our runs. Run twice before trusting a small difference.
+- The phones do not negotiate permessage-deflate (browsers do), and they are not browsers: the
+  cost of rendering a tally on a phone is not here.
+- One session, one poll. Reconnect storms and several sessions at once are not measured.
 """
 
 PACKAGES = ("facilitator", "starlette", "uvicorn", "websockets", "aiosqlite")
@@ -202,13 +224,15 @@ def burst_rows(i: int) -> list[Row]:
          lambda r: b(r, "tallies_per_phone_s")),
         ("messages delivered per second, all clients", lambda r: num(b(r, "messages_per_s")),
          lambda r: b(r, "messages_per_s")),
-        ("final tally on every phone, after the last ack p50 / p95 / p99 / max, ms",
+        ("final tally on every phone, after the last vote was sent, p50 / p95 / p99 / max, ms",
          lambda r: quad(b(r, "final_reach_ms")), lambda r: b(r, "final_reach_ms", "p99")),
         ("server CPU, s (% of one core)",
          lambda r: f"{num(b(r, 'extra', 'server_cpu_s'))} "
                    f"({num(b(r, 'extra', 'server_cpu_pct'), '%')})",
          lambda r: b(r, "extra", "server_cpu_s")),
         ("phone processes CPU, % of one core each", clients, lambda r: None),
+        ("other processes on the machine, % of one core",
+         lambda r: num(b(r, "extra", "others_cpu_pct"), "%"), lambda r: None),
         ("server memory, MB", lambda r: num(b(r, "extra", "server_rss_mb")),
          lambda r: b(r, "extra", "server_rss_mb")),
     ]
@@ -243,18 +267,22 @@ def render(
            f"Command: `{command}`", "",
            f"{plan['phones']:,} phones in {plan['workers']} phone processes, "
            f"{plan['votes_per_phone']} vote(s) per phone, each burst spread over "
-           f"{plan['spread']:g} s, tally interval 50 ms, server and phones on the same machine "
-           "over 127.0.0.1.", "",
-           "| machine | |", "|---|---|",
-           f"| CPU | {machine['cpu']}, {machine['cores']} cores |",
-           f"| RAM | {ram} |",
-           f"| system | {machine['system']} |",
-           f"| Python | {machine['python']} |",
-           f"| packages | {packages} |",
-           f"| open files limit | {machine['fd_limit']} |", "",
-           "### Figures", "",
-           "Ratios are facilitator / reference: above 1 means facilitator is slower (latency, "
-           "CPU, memory) or faster (rates).", ""]
+           f"{plan['spread']:g} s, server and phones on the same machine over 127.0.0.1.", ""]
+    env = (results.get("facilitator") or {}).get("environment") or {}
+    if env:
+        out += ["facilitator settings taken from the environment instead of the defaults: "
+                + ", ".join(f"`{k}={v}`" for k, v in env.items()) + ".", ""]
+    out += ["| machine | |", "|---|---|",
+            f"| CPU | {machine['cpu']}, {machine['cores']} cores |",
+            f"| RAM | {ram} |",
+            f"| system | {machine['system']} |",
+            f"| Python | {machine['python']} |",
+            f"| packages | {packages} |",
+            f"| open files limit | {machine['fd_limit']} |",
+            "",
+            "### Figures", "",
+            "Ratios are facilitator / reference: above 1 means facilitator is slower (latency, "
+            "CPU, memory) or faster (rates).", ""]
     out += table(ours, ref, bursts)
     out += ["", "### Observations", ""]
     said = observations(results.get("facilitator"), results.get("reference"), plan)
@@ -262,8 +290,9 @@ def render(
     for name, result in (("facilitator", ours), ("reference", ref)):
         if result.get("failure"):
             out += ["", f"The {name} run failed: `{result['failure']}`."]
-            if result.get("server_log"):
-                out += ["", "Last lines of its log:", "", "```", result["server_log"], "```"]
+        if result.get("server_log"):
+            out += ["", f"Last lines of the {name} server's log:", "", "```",
+                    result["server_log"], "```"]
     out += ["", "### How it is measured", ""] + [f"- {line}" for line in METHOD] + [""]
     return "\n".join(out)
 

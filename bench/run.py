@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.loadgen import split, worker_main
-from bench.procs import Server, free_port, usage
+from bench.procs import Server, free_port, machine_busy, usage
 from bench.stats import Vote, analyse_burst, rate, summarise
 from bench.targets import HOST, OPTIONS, Stage
 
@@ -113,7 +113,8 @@ async def wait_idle(pid: int, budget: Budget, limit: float) -> float:
 async def run_target(target: Any, plan: Plan, seconds: float) -> dict[str, Any]:
     budget = Budget(seconds)
     result: dict[str, Any] = {"name": target.name, "command": target.command_line(),
-                              "phones": plan.phones, "bursts": [], "notes": []}
+                              "phones": plan.phones, "bursts": [], "notes": [],
+                              "environment": target.overrides()}
     with tempfile.TemporaryDirectory(prefix=f"bench-{target.name}-") as tmp:
         port = free_port()
         server: Server = target.start(port, Path(tmp))
@@ -147,8 +148,8 @@ async def run_target(target: Any, plan: Plan, seconds: float) -> dict[str, Any]:
                 await worker.stop()
             if stage is not None:
                 stage.close()
-            code = server.stop()
-            if result.get("failure"):
+            code = await server.stop()
+            if result.get("failure") or not code.startswith("SIGINT"):
                 result["server_log"] = server.tail(40)
             result["stopped_with"] = code
     return result
@@ -158,17 +159,21 @@ async def connect_phase(
     server: Server, stage: Stage, workers: list[WorkerHandle], plan: Plan, budget: Budget,
     result: dict[str, Any],
 ) -> None:
-    before = usage(server.pid)
     # a spawned worker answers once it has imported everything: do not time that
     await asyncio.gather(*(w.request("ping", 60) for w in workers))
+    before = usage(server.pid)
     limit = budget.cap(max(30.0, budget.remaining() - 20 - plan.votes_per_phone * 20))
     began = time.monotonic()
+    busy = machine_busy()
+    main_cpu = time.process_time()
     lanes = max(1, plan.lanes // len(workers))
     for worker in workers:
         worker.send("connect", code=stage.code, join=stage.join, lanes=lanes, timeout=limit)
     replies = await gather_all(workers, limit + 15)
     ended = max(r["end"] for r in replies)
     after = usage(server.pid)
+    busy = machine_busy() - busy
+    main_cpu = time.process_time() - main_cpu
     errors: dict[str, int] = {}
     messages: dict[str, int] = {}
     for reply in replies:
@@ -190,6 +195,8 @@ async def connect_phase(
         "server_rss_mb": after.rss_mb,
         "rss_per_phone_kb": (after.rss_mb - before.rss_mb) * 1024 / max(connected, 1),
         "client_cpu_s": [r["cpu_s"] for r in replies],
+        "others_cpu_pct": 100 * max(0.0, busy - (after.cpu_s - before.cpu_s) - main_cpu
+                                    - sum(r["cpu_s"] for r in replies)) / wall,
     }
     if connected < plan.phones:
         raise RuntimeError(f"only {connected} of {plan.phones} phones connected: {errors}")
@@ -208,6 +215,7 @@ async def burst_phase(
                     seed=plan.seed)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     before = usage(server.pid)
+    busy = machine_busy()
     main_cpu = time.process_time()
     replies = await gather_all(workers, plan.spread + answer_limit + 15)
     final = max(r["max_seq"] for r in replies)
@@ -219,6 +227,7 @@ async def burst_phase(
         worker.send("settle", seq=final, timeout=settle_limit)
     settled = await gather_all(workers, settle_limit + 15)
     after = usage(server.pid)
+    busy = machine_busy() - busy
     wall = max(s["at"] for s in settled) - start_at
     main_cpu = time.process_time() - main_cpu
     collected = await asyncio.gather(*(w.request("collect", 60) for w in workers))
@@ -232,6 +241,8 @@ async def burst_phase(
 }
         (plan.raw / f"{stage.code}-burst{number}.json").write_text(json.dumps(dump))
     client_cpu = [r["cpu_s"] + s["cpu_s"] for r, s in zip(replies, settled, strict=True)]
+    server_cpu = after.cpu_s - before.cpu_s
+    others = max(0.0, busy - server_cpu - sum(client_cpu) - main_cpu)
     closed: dict[str, int] = {}
     for c in collected:
         for key, count in c["closed"].items():
@@ -239,8 +250,9 @@ async def burst_phase(
     figures["number"] = number
     figures["extra"] = {
         "wall_s": wall,
-        "server_cpu_s": after.cpu_s - before.cpu_s,
-        "server_cpu_pct": 100 * (after.cpu_s - before.cpu_s) / wall if wall > 0 else None,
+        "server_cpu_s": server_cpu,
+        "server_cpu_pct": 100 * server_cpu / wall if wall > 0 else None,
+        "others_cpu_pct": 100 * others / wall if wall > 0 else None,
         "server_rss_mb": after.rss_mb,
         "client_cpu_pct": [100 * c / wall for c in client_cpu] if wall > 0 else [],
         "driver_cpu_pct": 100 * main_cpu / wall if wall > 0 else None,

@@ -126,7 +126,7 @@ class BurstResult:
     tallies_per_phone_s: float | None
     presenter_tallies: int
     messages_per_s: float | None  # tallies + acks delivered to all clients in the window
-    final_reach_ms: Summary  # per phone: held the final tally, after the last ack
+    final_reach_ms: Summary  # per phone: held the final tally, after the last vote was sent
     final_missing: int  # phones that never received the final tally
     ack_trend_ms: list[float | None]  # median ack latency per tenth of the burst
     extra: dict[str, Any] = field(default_factory=dict)  # resources, filled by the driver
@@ -160,6 +160,9 @@ def analyse_burst(
 
     start = min((v.sent for v in votes), default=0.0)
     last_ack = max(acked_at, default=start)
+    # The final tally can reach a phone before the last ack does (the ack waits in the same
+    # queue), so the reach is measured from the moment the last vote left its phone.
+    last_sent = max((v.sent for v in votes), default=start)
     seqs = [v.seq for v in acked if v.seq is not None]
     final_seq = max(seqs) if seqs else None
 
@@ -171,9 +174,9 @@ def analyse_burst(
             if seen is None:
                 missing += 1
             else:
-                reach.append(seen - last_ack)
+                reach.append(seen - last_sent)
     presenter_final = on_beamer(final_seq) if final_seq is not None else None
-    end = max([last_ack, presenter_final or last_ack] + [last_ack + r for r in reach])
+    end = max([last_ack, presenter_final or last_ack] + [last_sent + r for r in reach])
     window = end - start
 
     def inside(tallies: Sequence[Tally]) -> int:

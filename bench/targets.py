@@ -53,6 +53,14 @@ class Facilitator:
                    FACILITATOR_LOG_LEVEL="warning")
         return Server(argv, env, ROOT, tmp / "server.log")
 
+    @staticmethod
+    def overrides() -> dict[str, str]:
+        """FACILITATOR_* settings inherited from the caller's environment (experiments such as
+        FACILITATOR_TALLY_INTERVAL=1); the report names them."""
+        own = {"FACILITATOR_ORGANISER_KEY", "FACILITATOR_LOG_LEVEL"}
+        return {k: v for k, v in sorted(os.environ.items())
+                if k.startswith("FACILITATOR_") and k not in own}
+
     def command_line(self) -> str:
         return ("python -m facilitator serve --port PORT --host 127.0.0.1 --data-dir TMP/data "
                 "--sessions-dir TMP/sessions (FACILITATOR_ORGANISER_KEY=random, "
@@ -102,6 +110,10 @@ class Reference:
         argv = [sys.executable, "-m", "bench.reference", "--host", HOST, "--port", str(port),
                 "--options", str(len(OPTIONS)), "--interval", "0.05"]
         return Server(argv, dict(os.environ), ROOT, tmp / "server.log")
+
+    @staticmethod
+    def overrides() -> dict[str, str]:
+        return {}
 
     def command_line(self) -> str:
         return "python -m bench.reference --host 127.0.0.1 --port PORT --options 4 --interval 0.05"

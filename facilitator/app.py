@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -53,12 +55,25 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
     ]
 
 
+def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
+    """How uvicorn runs the app: the same for `facilitator serve`, the tests and the bench."""
+    options: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "ws": "websockets-sansio",
+        "ws_max_size": 64 * 1024,
+        # Compression would run per connection, undoing encode-once for small JSON messages.
+        "ws_per_message_deflate": False,
+        "proxy_headers": settings.proxy_headers, "log_level": settings.log_level,
+        "lifespan": "on", **overrides}
+    return uvicorn.Config(create_app(settings), **options)
+
+
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = SQLiteStore(settings.database)
         await store.open()
         registry = Registry(store, translate, tally_interval=settings.tally_interval,
+                            phone_tally_interval=settings.phone_tally_interval,
                             commit_interval=settings.commit_interval)
         app.state.store = store
         app.state.registry = registry

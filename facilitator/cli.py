@@ -139,7 +139,7 @@ def banner(settings: Settings, runtime: SessionRuntime) -> str:
 def serve(settings: Settings, plan: Path | None) -> int:
     import uvicorn
 
-    from facilitator.app import create_app
+    from facilitator.app import server_config
 
     key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
     lines = [f"facilitator {__version__} on {settings.base_url}",
@@ -159,9 +159,9 @@ def serve(settings: Settings, plan: Path | None) -> int:
             return result
         lines += ["", result]
     print("\n".join(lines), flush=True)
-    config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port,
-        ws="websockets-sansio", ws_max_size=64 * 1024, proxy_headers=settings.proxy_headers,
-        log_level=settings.log_level, lifespan="on")
-    uvicorn.Server(config).run()
+    config = server_config(settings)
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # uvicorn has shut down cleanly and re-raises the signal
+        pass
     return 0

@@ -46,7 +46,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("secret", "Secret for signing participant cookies and deriving moderator and "
            "presenter links. Generated and stored in the data directory when not given.", ""),
     Option("language", "Default language of pages outside a session (de or en).", "de"),
-    Option("tally_interval", "Seconds between two tally updates of one activity.", 0.05, float),
+    Option("tally_interval", "Seconds between two tally updates of one activity on the beamer "
+           "and the moderator console.", 0.05, float),
+    Option("phone_tally_interval", "Seconds between two tally updates of one activity on the "
+           "participants' phones (thousands of them, so less often).", 0.5, float),
     Option("commit_interval", "Longest a command waits for others to share its commit, in "
            "seconds (0 commits at once; the writer always batches what is already queued).",
            0.0, float),
@@ -70,6 +73,7 @@ class Settings:
     secret: str = ""
     language: str = "de"
     tally_interval: float = 0.05
+    phone_tally_interval: float = 0.5
     commit_interval: float = 0.0
     max_connections: int = 5000
     send_queue: int = 512

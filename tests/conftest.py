@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from facilitator.app import create_app
+from facilitator.app import server_config
 from facilitator.config import load_settings
 
 
@@ -38,8 +38,7 @@ class LiveServer:
         self.thread: threading.Thread | None = None
 
     def start(self) -> LiveServer:
-        config = uvicorn.Config(create_app(self.settings), ws="websockets-sansio",
-                                ws_max_size=64 * 1024, log_level="warning", lifespan="on")
+        config = server_config(self.settings, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run,
                                        kwargs={"sockets": [self.sock]}, daemon=True)

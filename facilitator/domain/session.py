@@ -237,7 +237,8 @@ class SessionState:
             if audience == "moderator":
                 return {"participant": {"id": d["participant"], "name": d["name"]},
                         "count": len(self.participants)}
-            return {"count": len(self.participants)}
+            # Not to every phone: with N phones that is N² messages while a room joins.
+            return {"count": len(self.participants)} if audience == "presenter" else None
         if t == "participant.renamed":
             return dict(d) if audience == "moderator" else None
         activity = self.activities[d["activity"]]

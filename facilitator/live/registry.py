@@ -25,10 +25,11 @@ def slugify(text: str, limit: int = 40) -> str:
 
 class Registry:
     def __init__(self, store: Store, translate: Translate, *, tally_interval: float = 0.05,
-                 commit_interval: float = 0.0) -> None:
+                 phone_tally_interval: float = 0.5, commit_interval: float = 0.0) -> None:
         self.store = store
         self.translate = translate
         self.options: dict[str, Any] = {"tally_interval": tally_interval,
+                                        "phone_tally_interval": phone_tally_interval,
                                         "commit_interval": commit_interval}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()

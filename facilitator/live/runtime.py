@@ -44,16 +44,30 @@ class _Pending:
     future: asyncio.Future[dict[str, Any]] = field(repr=False)
 
 
+@dataclass
+class _TallyLane:
+    interval: float
+    audiences: tuple[Audience, ...]
+    dirty: set[str] = field(default_factory=set)
+    flag: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 class SessionRuntime:
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
-                 tally_interval: float = 0.05, commit_interval: float = 0.0) -> None:
+                 tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
+                 commit_interval: float = 0.0) -> None:
         self.store = store
         self.record = record
         self.state = SessionState.from_events(events)
         self.hub = Hub()
         self.translate = translate
-        self.tally_interval = tally_interval
+        # The beamer and the console follow votes closely; phones, thousands of them, get the
+        # same tallies less often, which is what keeps the fan-out cheap (docs/benchmarks.md).
+        self._tally_lanes = [
+            _TallyLane(tally_interval, ("moderator", "presenter")),
+            _TallyLane(phone_tally_interval, ("participant",)),
+        ]
         self.commit_interval = commit_interval
         self._answers: dict[tuple[str, str], str] = {(a.actor, a.id): a.message
                                                       for a in answers}
@@ -65,8 +79,6 @@ class SessionRuntime:
         # Held while the state runs ahead of the log (between decide and commit), so that no
         # snapshot or tally ever shows what is not yet durable.
         self._lock = asyncio.Lock()
-        self._dirty: set[str] = set()
-        self._dirty_flag = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.stats = {"batches": 0, "commands": 0, "events": 0}
 
@@ -75,8 +87,9 @@ class SessionRuntime:
         return self.state.code
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._write_loop(), name=f"writer {self.code}"),
-                       asyncio.create_task(self._tally_loop(), name=f"tally {self.code}")]
+        self._tasks = [asyncio.create_task(self._write_loop(), name=f"writer {self.code}")]
+        self._tasks += [asyncio.create_task(self._tally_loop(lane), name=f"tally {self.code}")
+                        for lane in self._tally_lanes]
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -190,8 +203,9 @@ class SessionRuntime:
             return
         activity = self.state.activities.get(ident)
         if activity is not None and KINDS[activity.kind].tallied:
-            self._dirty.add(ident)
-            self._dirty_flag.set()
+            for lane in self._tally_lanes:
+                lane.dirty.add(ident)
+                lane.flag.set()
 
     async def _reload(self) -> None:
         async with self._lock:
@@ -202,25 +216,26 @@ class SessionRuntime:
 
     # -- tallies -------------------------------------------------------------------------
 
-    async def _tally_loop(self) -> None:
+    async def _tally_loop(self, lane: _TallyLane) -> None:
         """At most one tally per activity per interval; the first after a quiet spell at once."""
         while True:
-            await self._dirty_flag.wait()
+            await lane.flag.wait()
             async with self._lock:
-                self._dirty_flag.clear()
-                dirty, self._dirty = self._dirty, set()
+                lane.flag.clear()
+                dirty, lane.dirty = lane.dirty, set()
                 for ident in sorted(dirty):
-                    self._publish_tally(ident)
-            await asyncio.sleep(self.tally_interval)
+                    self._publish_tally(ident, lane.audiences)
+            await asyncio.sleep(lane.interval)
 
-    def _publish_tally(self, ident: str) -> None:
+    def _publish_tally(self, ident: str, audiences: tuple[Audience, ...]) -> None:
         activity = self.state.activities[ident]
         results = KINDS[activity.kind].results(activity)
         if results is None:
             return
-        text = protocol.encode(protocol.tally(self.state.seq, ident, results))
-        for audience in AUDIENCES:
+        text: str | None = None  # encoded once, and only when someone is to receive it
+        for audience in audiences:
             if self.hub.has(audience) and self.state.results_visible(activity, audience):
+                text = text or protocol.encode(protocol.tally(self.state.seq, ident, results))
                 self.hub.publish(audience, text)
 
     def _tallies(self, audience: Audience) -> list[str]:

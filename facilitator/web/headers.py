@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+
 def policy(base_url: str) -> str:
     # Some older Safari versions do not count ws(s): as 'self'; name the server's own socket.
     socket = base_url.replace("https://", "wss://", 1).replace("http://", "ws://", 1)

@@ -87,8 +87,9 @@ def test_analyse_burst() -> None:
     assert result.unseen == 0
     assert result.final_seq == 102
     assert result.final_missing == 2
-    # the last ack (errors aside) at 10.040; phones saw seq 102 at 10.103, 10.110, 10.105
-    assert result.final_reach_ms.max == pytest.approx(70.0)
+    # the last vote left at 10.050; phones saw seq 102 at 10.103, 10.110, 10.105
+    assert result.final_reach_ms.max == pytest.approx(60.0)
+    assert result.final_reach_ms.p50 == pytest.approx(55.0)
     assert result.window_s == pytest.approx(0.110)
     assert result.phone_tallies == 6
     assert result.presenter_tallies == 2
@@ -206,3 +207,21 @@ def test_trend_shows_a_queue_building_up() -> None:
     assert trend_ms == sorted(trend_ms)  # rising: each vote waited longer
     assert trend_ms[0] == pytest.approx(12.0)  # median of 0..24 ms, nearest rank: 12
     assert trend([], parts=2) == [None, None]
+
+
+def test_render_names_settings_from_the_environment() -> None:
+    ours = {**result_dict("facilitator"), "environment": {"FACILITATOR_TALLY_INTERVAL": "1.0"}}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN, {"facilitator": ours})
+    assert "`FACILITATOR_TALLY_INTERVAL=1.0`" in text
+    assert "| votes acknowledged | 3 / 5 | – | – |" in text
+
+
+def test_observations_say_when_the_server_fell_behind() -> None:
+    ours = result_dict("facilitator")
+    ours["bursts"][0].update(sent=2000, votes_per_s=1500.0, ack_trend_ms=[100.0, 150.0])
+    lines = observations(ours, None, {**PLAN, "phones": 2000, "spread": 1.0})
+    assert any("acknowledged 1,500 votes/s of the 2,000 offered, so a queue built up" in line
+               for line in lines)
+    ours["bursts"][0].update(votes_per_s=1990.0)
+    lines = observations(ours, None, {**PLAN, "phones": 2000, "spread": 1.0})
+    assert any("kept up with the offered rate" in line for line in lines)
