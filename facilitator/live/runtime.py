@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
+FANOUT_CHUNK = 100
 
 Translate = Callable[[str, str, dict[str, Any] | None], str]
 
@@ -223,20 +224,31 @@ class SessionRuntime:
             async with self._lock:
                 lane.flag.clear()
                 dirty, lane.dirty = lane.dirty, set()
-                for ident in sorted(dirty):
-                    self._publish_tally(ident, lane.audiences)
+                batches = [self._tally_batch(ident, lane.audiences) for ident in sorted(dirty)]
+            # Outside the lock and a chunk at a time: handing a tally to thousands of phones
+            # must not hold up the writer or the beamer's tally for the whole round.
+            for text, connections in batches:
+                for start in range(0, len(connections), FANOUT_CHUNK):
+                    if start:
+                        await asyncio.sleep(0)
+                    for connection in connections[start:start + FANOUT_CHUNK]:
+                        connection.offer(text)
             await asyncio.sleep(lane.interval)
 
-    def _publish_tally(self, ident: str, audiences: tuple[Audience, ...]) -> None:
+    def _tally_batch(self, ident: str,
+                     audiences: tuple[Audience, ...]) -> tuple[str, list[Connection]]:
+        """The tally of one activity, encoded once, and who may receive it now."""
         activity = self.state.activities[ident]
         results = KINDS[activity.kind].results(activity)
+        connections: list[Connection] = []
         if results is None:
-            return
-        text: str | None = None  # encoded once, and only when someone is to receive it
+            return "", connections
         for audience in audiences:
-            if self.hub.has(audience) and self.state.results_visible(activity, audience):
-                text = text or protocol.encode(protocol.tally(self.state.seq, ident, results))
-                self.hub.publish(audience, text)
+            if self.state.results_visible(activity, audience):
+                connections += self.hub.audiences[audience]
+        if not connections:
+            return "", connections
+        return protocol.encode(protocol.tally(self.state.seq, ident, results)), connections
 
     def _tallies(self, audience: Audience) -> list[str]:
         out = []

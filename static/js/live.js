@@ -32,6 +32,7 @@ export class Live {
     this.outbox = this.load();
     this.state = null; // {role, session, you, mine}
     this.seq = 0;
+    this.eventSeq = 0; // the last event applied: older tallies are stale
     this.attempt = 0;
     this.ws = null;
     this.ready = false; // true once this connection's hello arrived
@@ -213,6 +214,7 @@ export class Live {
     } else {
       this.state = { role: msg.role, session: msg.session, you: msg.you ?? null, mine: msg.mine ?? {} };
       this.seq = msg.seq;
+      this.eventSeq = msg.seq;
     }
     if (!this.ready) {
       this.ready = true;
@@ -226,6 +228,7 @@ export class Live {
   event(msg) {
     if (!this.state || msg.seq <= this.seq) return;
     this.seq = msg.seq;
+    this.eventSeq = msg.seq;
     applyEvent(this.state, msg.event, msg.data);
     this.emit("event", msg);
     this.emit("state");
@@ -233,7 +236,7 @@ export class Live {
 
   tally(msg) {
     const activity = this.state && findActivity(this.state.session, msg.activity);
-    if (!activity) return;
+    if (!activity || msg.seq < this.eventSeq) return;
     activity.results = msg.results;
     this.seq = Math.max(this.seq, msg.seq);
     this.emit("state");
