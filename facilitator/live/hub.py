@@ -83,7 +83,3 @@ class Hub:
         for connection in list(self.audiences[audience]):
             if not connection.offer(text):
                 self.audiences[audience].discard(connection)
-
-    @property
-    def count(self) -> int:
-        return sum(len(c) for c in self.audiences.values())

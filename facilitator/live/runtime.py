@@ -81,7 +81,6 @@ class SessionRuntime:
         # snapshot or tally ever shows what is not yet durable.
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
-        self.stats = {"batches": 0, "commands": 0, "events": 0}
 
     @property
     def code(self) -> str:
@@ -159,9 +158,6 @@ class SessionRuntime:
                 replies.append((pending, reply))
             status = self.state.status if self.state.status != status_before else None
             await self.store.append(self.state.id, events, answers, status=status)
-            self.stats["batches"] += 1
-            self.stats["commands"] += len(batch)
-            self.stats["events"] += len(events)
             # Durable now: answer, then fan out.
             for pending, reply in replies:
                 if not pending.future.done():

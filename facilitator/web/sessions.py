@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from facilitator.domain.codes import normalise_code
-from facilitator.domain.errors import N_, Refusal
+from facilitator.domain.errors import N_
 from facilitator.live.registry import Registry, system
 from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.web import auth
@@ -70,7 +70,3 @@ def participant_of(conn: HTTPConnection, runtime: SessionRuntime) -> str | None:
     if found is None or found.role != "participant" or found.participant is None:
         return None
     return found.participant if runtime.participant_exists(found.participant) else None
-
-
-def refusal_to_web(refusal: Refusal) -> WebError:
-    return WebError.from_refusal(refusal)
