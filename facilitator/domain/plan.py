@@ -2,8 +2,9 @@
 
 A moderator writes a plan by hand, so every error names the line and the field it is about.
 tomllib gives values without positions, so plan_lines finds the line of a table, key or array
-element when an error needs it. dump_plan lives in plan_toml and is re-exported here, so that
-code which reads and writes plans keeps one import.
+element when an error needs it. Items taken from an earlier activity are checked in
+plan_sources. dump_plan lives in plan_toml and is re-exported here, so that code which reads
+and writes plans keeps one import.
 """
 
 from __future__ import annotations
@@ -18,7 +19,17 @@ from typing import Any, NoReturn
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.model import clean_text
-from facilitator.domain.plan_lines import Positions, Where
+from facilitator.domain.plan_lines import Positions, Where, dotted, header, setting_path
+from facilitator.domain.plan_sources import (
+    KEY,
+    Earlier,
+    Problem,
+    Source,
+    check_source,
+    predicted_clusters,
+    read_source,
+    same_name,
+)
 from facilitator.domain.plan_toml import dump_plan as dump_plan
 from facilitator.domain.session import LANGUAGES, PROMPT_LIMIT, TITLE_LIMIT
 
@@ -30,17 +41,27 @@ MAX_ACTIVITIES = 100
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
 ROOT_KEYS = ("title", "language", "names", "slug", "phases")
-PHASE_KEYS = ("title", "minutes", "notes", "activities")
+PHASE_KEYS = ("title", "minutes", "timer", "notes", "activities")
 # Keys every activity has; all other keys of an activity are the settings of its kind.
-ACTIVITY_KEYS = ("kind", "title", "prompt")
+ACTIVITY_KEYS = ("kind", "key", "title", "prompt")
 # Named in docs/plans.md as coming next: refused with a message that says so, not "unknown".
-PLANNED_KEYS = {"root": ("groups",), "phase": ("groups",),
-                "activity": ("id", "minutes", "group", "per_group", "items")}
+PLANNED_KEYS = {"root": ("groups",), "phase": ("groups",), "activity": ("group", "per_group")}
+# Keys a moderator might guess for an activity, and where the plan has that instead.
+MISPLACED_KEYS = {
+    "id": N_("An activity is named with key, not id: the server gives the ids a1, a2, …"),
+    "minutes": N_("An activity has no minutes of its own: give its phase minutes and a "
+                  "timer."),
+}
 PLANNED_KINDS = ("dots", "ranking", "scale", "matrix", "consent", "words", "qa", "measure")
 # Refusals of make_config that name no field, and the setting they are about.
 _SETTING_OF_MESSAGE = {
     "A poll needs between {low} and {high} options.": "options",
     "Two options of a poll have the same label.": "options",
+    "Give between {low} and {high} items, or a source of items.": "items",
+    "Two items have the same label.": "items",
+    "A source of items needs exactly the fields from and take.": "items",
+    "The source of items must name an activity.": "items",
+    "Take items as all, cluster:<id> or top:<n> (n from 1 to 50).": "items",
 }
 
 
@@ -84,11 +105,27 @@ class ActivitySpec:
     prompt: str = ""
     # The kind's settings as written in the plan; the server fills in defaults on create.
     config: dict[str, Any] = field(default_factory=dict, hash=False)
+    key: str | None = None  # the plan's name of the activity, for later item sources
 
-    def command_args(self) -> dict[str, Any]:
-        """The fields of an ``activity.create`` command (docs/protocol.md)."""
+    @property
+    def source(self) -> Source | None:
+        """Where the items come from, when `items` names an earlier activity."""
+        items = self.config.get("items")
+        if not isinstance(items, Mapping):
+            return None
+        return read_source(items)
+
+    def command_args(self, source: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The fields of an ``activity.create`` command (docs/protocol.md). An activity whose
+        items come from an earlier one needs ``source``, the wire form with the server's ids
+        (``Source.wire``); live/plans.py creates whole plans."""
+        config = copy.deepcopy(self.config)
+        if self.source is not None:
+            if source is None:
+                raise ValueError(f"the items of {self.title!r} need the id of their source")
+            config["items"] = dict(source)
         return {"kind": self.kind, "title": self.title, "prompt": self.prompt,
-                "config": copy.deepcopy(self.config)}
+                "config": config}
 
 
 @dataclass(frozen=True)
@@ -97,6 +134,14 @@ class Phase:
     minutes: int | None = None
     notes: str = ""
     activities: tuple[ActivitySpec, ...] = ()
+    # Minutes for the session timer the moderator starts with one click (docs/plans.md).
+    timer: int | None = None
+
+    @property
+    def agenda_minutes(self) -> int | None:
+        """The phase's minutes on the server, where one number is both the planned length
+        and the one-click timer: the timer when the plan gives one."""
+        return self.timer if self.timer is not None else self.minutes
 
 
 @dataclass(frozen=True)
@@ -146,31 +191,23 @@ def _syntax_error(message: str, text: str, source: str) -> PlanError:
                      field="", source=source, reason=reason)
 
 
-def _dotted(path: Where) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part + 1}]"
-        else:
-            name = part if re.fullmatch(r"[A-Za-z0-9_-]+", part) else f'"{part}"'
-            out += f".{name}" if out else name
-    return out
-
-
 class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.text = text
         self.source = source
         self._positions: Positions | None = None
         self.seen_activities = 0
+        self.earlier: dict[str, Earlier] = {}  # activities read so far, by key
+        self.data: dict[str, Any] = {}
 
     def fail(self, path: Where, message: str, **params: Any) -> NoReturn:
         if self._positions is None:
             self._positions = Positions(self.text)
-        raise PlanError(message, line=self._positions.line(path), field=_dotted(path),
+        raise PlanError(message, line=self._positions.line(path), field=dotted(path),
                         source=self.source, **params)
 
     def plan(self, data: dict[str, Any]) -> Plan:
+        self.data = data
         self.keys(data, (), ROOT_KEYS, PLANNED_KEYS["root"])
         language = data.get("language", "de")
         if language not in LANGUAGES:
@@ -196,16 +233,14 @@ class _Reader:
     def phase(self, raw: dict[str, Any], path: Where) -> Phase:
         self.keys(raw, path, PHASE_KEYS, PLANNED_KEYS["phase"])
         title = self.text_of(raw, path, "title", TITLE_LIMIT, required=True)
-        minutes = raw.get("minutes")
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not 1 <= minutes <= MINUTES_LIMIT):
-            self.fail((*path, "minutes"),
-                      N_("The field {field} must be a whole number from {low} to {high}."),
-                      low=1, high=MINUTES_LIMIT)
+        minutes = self.number(raw, path, "minutes", MINUTES_LIMIT)
+        # A timer longer than its phase is a slip of the pen, not a plan.
+        timer = self.number(raw, path, "timer", minutes or MINUTES_LIMIT)
         notes = self.text_of(raw, path, "notes", NOTES_LIMIT, multiline=True)
         activities = self.tables(raw, "activities", path)
         return Phase(title, minutes, notes, tuple(
-            self.activity(a, (*path, "activities", n)) for n, a in enumerate(activities)))
+            self.activity(a, (*path, "activities", n)) for n, a in enumerate(activities)),
+            timer)
 
     def activity(self, raw: dict[str, Any], path: Where) -> ActivitySpec:
         self.seen_activities += 1
@@ -227,26 +262,81 @@ class _Reader:
             if key in PLANNED_KEYS["activity"]:
                 self.fail((*path, key), N_("The field {field} is planned but not supported "
                                            "yet."))
+            if key in MISPLACED_KEYS:
+                self.fail((*path, key), MISPLACED_KEYS[key])
+        own = self.activity_key(raw, path)
         title = self.text_of(raw, path, "title", TITLE_LIMIT, required=True)
         prompt = self.text_of(raw, path, "prompt", PROMPT_LIMIT, multiline=True)
         settings = {k: v for k, v in raw.items() if k not in ACTIVITY_KEYS}
+        kind = KINDS[name]
+        checked = settings
+        items = settings.get("items")
+        if kind.uses_items and isinstance(items, Mapping):
+            # Checked as the server will get it: with the ids of a new session.
+            checked = {**settings, "items": self.items_source(items, (*path, "items"), own)}
         try:
-            KINDS[name].make_config(settings)
+            kind.make_config(checked)
         except Refusal as refusal:
             self.refused(refusal, path, settings)
-        return ActivitySpec(name, title, prompt, settings)
+        clusters = self.clusters(settings, path) if name == "ideas" else ()
+        if own is not None:
+            self.earlier[own] = Earlier(self.seen_activities, name, clusters)
+        return ActivitySpec(name, title, prompt, settings, key=own)
+
+    def activity_key(self, raw: Mapping[str, Any], path: Where) -> str | None:
+        key = raw.get("key")
+        if key is None:
+            return None
+        if not (isinstance(key, str) and KEY.fullmatch(key)):
+            self.fail((*path, "key"), N_("The field {field} may contain only a-z, 0-9, hyphens "
+                                         "and underscores, at most 40 characters, starting "
+                                         "with a letter or digit."))
+        if key in self.earlier:
+            self.fail((*path, "key"), N_("The key {key} is the key of an earlier activity "
+                                         "already."), key=key)
+        return key
+
+    def items_source(self, raw: Mapping[str, Any], path: Where,
+                     own: str | None) -> dict[str, str]:
+        """Check `items = { from, take }` against the activities before this one; return the
+        source as a new session would get it."""
+        try:
+            source = read_source(raw)
+            found = check_source(source, own, self.earlier, self.all_keys())
+        except Problem as problem:
+            self.fail((*path, *problem.where), problem.message, **problem.params)
+        return source.wire(f"a{found.number}", predicted_clusters(found))
+
+    def all_keys(self) -> list[Any]:
+        phases = self.data.get("phases")
+        return [a.get("key") for p in (phases if isinstance(phases, list) else ())
+                if isinstance(p, dict) and isinstance(p.get("activities"), list)
+                for a in p["activities"] if isinstance(a, dict)]
+
+    def clusters(self, settings: Mapping[str, Any], path: Where) -> tuple[str, ...]:
+        """The cluster names of an ideas activity its kind has accepted, for later sources,
+        which name them: two with the same name would make such a name ambiguous."""
+        raw = settings.get("clusters")
+        names: list[str] = []
+        for n, entry in enumerate(raw if isinstance(raw, list) else ()):
+            name = entry.get("name") if isinstance(entry, Mapping) else entry
+            if isinstance(name, str):
+                if any(same_name(name, other) for other in names):
+                    self.fail((*path, "clusters", n), N_("Two clusters of an ideas activity "
+                                                         "have the same name."))
+                names.append(" ".join(name.split()))
+        return tuple(names)
 
     def refused(self, refusal: Refusal, path: Where, settings: Mapping[str, Any]) -> NoReturn:
         """A kind refused its settings: point at the setting the refusal is about."""
         params = dict(refusal.params)
-        key = params.get("field")
-        if key not in settings:
-            key = params.get("name") if refusal.message == "Unknown setting: {name}." else None
-        if key is None:
-            key = _SETTING_OF_MESSAGE.get(refusal.message)
-        where = (*path, key) if isinstance(key, str) else path
+        where = setting_path(params.get("field"), settings)
+        if where is None and refusal.message == "Unknown setting: {name}.":
+            where = setting_path(params.get("name"), settings)
+        if where is None and refusal.message in _SETTING_OF_MESSAGE:
+            where = (_SETTING_OF_MESSAGE[refusal.message],)
         params.pop("field", None)
-        self.fail(where, refusal.message, **params)
+        self.fail((*path, *(where or ())), refusal.message, **params)
 
     # -- fields ------------------------------------------------------------------------------
 
@@ -265,7 +355,7 @@ class _Reader:
         where = (*path, key)
         if not isinstance(value, list):
             self.fail(where, N_("The field {field} must be a list of tables: write "
-                                "[[{header}]] before each entry."), header=_header(where))
+                                "[[{header}]] before each entry."), header=header(where))
         for n, item in enumerate(value):
             if not isinstance(item, dict):
                 self.fail((*where, n), N_("The field {field} must be a table."))
@@ -280,17 +370,22 @@ class _Reader:
         if value is None or (not required and isinstance(value, str) and not value.strip()):
             return ""
         try:
-            return clean_text(value, limit, _dotted(where), multiline=multiline)
+            return clean_text(value, limit, dotted(where), multiline=multiline)
         except Invalid as refusal:
             params = {k: v for k, v in refusal.params.items() if k != "field"}
             self.fail(where, refusal.message, **params)
+
+    def number(self, table: Mapping[str, Any], path: Where, key: str, high: int) -> int | None:
+        value = table.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 1 <= value <= high):
+            self.fail((*path, key),
+                      N_("The field {field} must be a whole number from {low} to {high}."),
+                      low=1, high=high)
+        return value
 
     def flag(self, table: Mapping[str, Any], path: Where, key: str) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
             self.fail((*path, key), N_("The field {field} must be true or false."))
         return value
-
-
-def _header(path: Where) -> str:
-    return ".".join(p for p in path if isinstance(p, str))

@@ -19,10 +19,14 @@ def dump_plan(plan: Plan) -> str:
         out += ["", "[[phases]]", f"title = {_toml(phase.title)}"]
         if phase.minutes is not None:
             out.append(f"minutes = {phase.minutes}")
+        if phase.timer is not None:
+            out.append(f"timer = {phase.timer}")
         if phase.notes:
             out.append(f"notes = {_toml(phase.notes)}")
         for activity in phase.activities:
             fields = {"kind": activity.kind, "title": activity.title}
+            if activity.key is not None:
+                fields = {"kind": activity.kind, "key": activity.key, "title": activity.title}
             if activity.prompt:
                 fields["prompt"] = activity.prompt
             out += ["", "  [[phases.activities]]"]

@@ -28,14 +28,22 @@ ERROR_CODES = (
     "busy",
 )
 
-# The event types of the log (all of them reach at least the moderator, or none: vote.cast).
+# The event types of the log. Input events of the voting kinds reach nobody (results travel
+# as tallies), except consent.voted to the moderator of an open (not secret) vote.
 EVENT_TYPES = (
     "session.created", "session.opened", "session.started", "session.closed",
     "participant.joined", "participant.renamed",
     "activity.created", "activity.activated", "activity.locked", "activity.unlocked",
     "activity.revealed", "activity.concealed",
+    "phase.created", "phase.updated", "phase.started",
+    "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.stopped",
     "idea.added", "idea.edited", "idea.withdrawn", "idea.hidden", "idea.restored",
-    "vote.cast",
+    "idea.approved", "idea.pinned", "idea.merged", "idea.unmerged", "idea.moved",
+    "idea.supported", "cluster.created", "cluster.renamed", "cluster.deleted",
+    "vote.cast", "dots.placed", "ranking.submitted", "scale.rated", "matrix.placed",
+    "consent.voted", "words.submitted", "words.hidden", "words.restored",
+    "question.asked", "question.withdrawn", "question.upvoted", "question.answered",
+    "question.hidden", "question.restored", "question.pinned", "question.approved",
 )
 
 
@@ -63,6 +71,10 @@ def _is_opt_str(v: Any) -> bool:
     return v is None or isinstance(v, str)
 
 
+def _is_opt_int(v: Any) -> bool:
+    return v is None or _is_int(v)
+
+
 @dataclass(frozen=True)
 class Field:
     check: Callable[[Any], bool]
@@ -78,6 +90,8 @@ INT = Field(_is_int, "integer")
 STR_LIST = Field(_is_str_list, "array of strings")
 OBJECT = Field(_is_object, "object", required=False)
 BOOL = Field(_is_bool, "boolean", required=False)
+OPT_INT = Field(_is_opt_int, "integer or null", required=False)
+NULLABLE_STR = Field(_is_opt_str, "string or null")  # required, null has a meaning
 
 # Client → server: control messages, then commands (which also need an `id`).
 CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
@@ -86,23 +100,59 @@ CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
 }
 
 _ACT = {"activity": STR}
+_IDEA = {**_ACT, "idea": STR}
+_QUESTION = {**_ACT, "question": STR}
 COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "session.open": {},
     "session.start": {},
     "session.close": {},
     "participant.rename": {"name": OPT_STR},
-    "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT},
+    "phase.create": {"title": TEXT, "minutes": OPT_INT, "notes": OPT_STR},
+    "phase.update": {"phase": STR, "title": TEXT, "minutes": OPT_INT, "notes": OPT_STR},
+    "phase.start": {"phase": STR},
+    "timer.start": {"seconds": INT, "label": OPT_STR},
+    "timer.pause": {},
+    "timer.resume": {},
+    "timer.extend": {"seconds": INT},
+    "timer.stop": {},
+    "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT,
+                        "phase": OPT_STR},
     "activity.activate": _ACT,
     "activity.lock": _ACT,
     "activity.unlock": _ACT,
     "activity.reveal": _ACT,
     "activity.conceal": _ACT,
     "idea.add": {**_ACT, "text": TEXT},
-    "idea.edit": {**_ACT, "idea": STR, "text": TEXT},
-    "idea.withdraw": {**_ACT, "idea": STR},
-    "idea.hide": {**_ACT, "idea": STR},
-    "idea.restore": {**_ACT, "idea": STR},
+    "idea.edit": {**_IDEA, "text": TEXT},
+    "idea.withdraw": _IDEA,
+    "idea.support": {**_IDEA, "support": BOOL},
+    "idea.hide": _IDEA,
+    "idea.restore": _IDEA,
+    "idea.approve": _IDEA,
+    "idea.pin": {**_IDEA, "pinned": BOOL},
+    "idea.merge": {**_IDEA, "into": STR},
+    "idea.unmerge": _IDEA,
+    "idea.move": {**_IDEA, "cluster": OPT_STR},
+    "cluster.create": {**_ACT, "name": TEXT},
+    "cluster.rename": {**_ACT, "cluster": STR, "name": TEXT},
+    "cluster.delete": {**_ACT, "cluster": STR},
     "vote.cast": {**_ACT, "choices": STR_LIST},
+    "dots.set": {**_ACT, "item": STR, "count": INT},
+    "ranking.set": {**_ACT, "order": STR_LIST},
+    "scale.rate": {**_ACT, "item": STR, "criterion": STR, "value": OPT_INT, "clear": BOOL},
+    "matrix.place": {**_ACT, "item": STR, "x": OPT_INT, "y": OPT_INT, "clear": BOOL},
+    "consent.cast": {**_ACT, "vote": NULLABLE_STR},
+    "words.submit": {**_ACT, "words": STR_LIST},
+    "words.hide": {**_ACT, "word": STR},
+    "words.restore": {**_ACT, "word": STR},
+    "question.ask": {**_ACT, "text": TEXT},
+    "question.withdraw": _QUESTION,
+    "question.upvote": {**_QUESTION, "up": BOOL},
+    "question.answer": {**_QUESTION, "answered": BOOL},
+    "question.hide": _QUESTION,
+    "question.restore": _QUESTION,
+    "question.pin": {**_QUESTION, "pinned": BOOL},
+    "question.approve": _QUESTION,
 }
 
 CLIENT_MESSAGES = (*CONTROL_MESSAGES, *COMMAND_MESSAGES)

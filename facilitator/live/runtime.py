@@ -199,7 +199,7 @@ class SessionRuntime:
         if not isinstance(ident, str) or event.type.startswith("activity."):
             return
         activity = self.state.activities.get(ident)
-        if activity is not None and KINDS[activity.kind].tallied:
+        if activity is not None and KINDS[activity.kind].is_tallied(activity):
             for lane in self._tally_lanes:
                 lane.dirty.add(ident)
                 lane.flag.set()
@@ -250,7 +250,7 @@ class SessionRuntime:
         out = []
         for activity in self.state.activities.values():
             results = KINDS[activity.kind].results(activity)
-            if (results is not None and KINDS[activity.kind].tallied
+            if (results is not None and KINDS[activity.kind].is_tallied(activity)
                     and self.state.results_visible(activity, audience)):
                 out.append(protocol.encode(protocol.tally(self.state.seq, activity.id, results)))
         return out

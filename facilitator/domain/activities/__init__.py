@@ -6,7 +6,11 @@ from facilitator.domain.activities.base import Activity, Kind, Rule
 from facilitator.domain.activities.ideas import Ideas
 from facilitator.domain.activities.poll import Poll
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (Ideas(), Poll())}
+# One line per kind; the order is the order of the moderator's "new activity" menu.
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (
+    Ideas(),
+    Poll(),
+)}
 
 # Which kind handles which command type.
 COMMANDS: dict[str, Kind] = {cmd: kind for kind in KINDS.values() for cmd in kind.rules}

@@ -36,6 +36,10 @@ class Activity:
     data: Any
     status: Status = "draft"
     revealed: bool = False
+    phase: str | None = None
+    # What the activity rates or orders (dots, ranking, scale, matrix): resolved from the
+    # config when first activated, then frozen. [{"id": "i4", "label": "…"}, …]
+    items: list[dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Kind(ABC):
     rules: Mapping[str, Rule]
     # Whether results change with input and are sent as throttled `tally` messages.
     tallied: bool = False
+    # Whether the activity works on items (config "items": a list or a source).
+    uses_items: bool = False
 
     @abstractmethod
     def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,6 +94,22 @@ class Kind(ABC):
 
     def mine(self, activity: Activity, participant: str) -> dict[str, Any] | None:
         """What this participant contributed, for their own phone."""
+        return None
+
+    def is_tallied(self, activity: Activity) -> bool:
+        """Whether this activity's results go out as tallies (some kinds only by config)."""
+        return self.tallied
+
+    def ranked(self, activity: Activity) -> list[tuple[dict[str, str], float]] | None:
+        """Items with a score, best first, for `top:<n>` sources of later activities; None
+        when the kind has no ranking."""
+        return None
+
+    def source_items(self, activity: Activity, take: str) -> list[dict[str, str]] | None:
+        """Items this activity offers to a later one for `all` or `cluster:<id>`; None when
+        it offers none for that `take`."""
+        if take == "all" and activity.items is not None:
+            return list(activity.items)
         return None
 
 

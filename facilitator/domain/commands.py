@@ -1,0 +1,154 @@
+"""Handlers of the session's own commands: lifecycle, participants, creating activities and
+moving them through their states (items are frozen on first activation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from facilitator.domain import agenda
+from facilitator.domain.activities import KINDS
+from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
+from facilitator.domain.activities.items import Item, resolve, top
+from facilitator.domain.errors import N_, ActivityClosed, Invalid, LimitReached, NotFound
+from facilitator.domain.model import Command, Decision, clean_text, optional_name
+
+if TYPE_CHECKING:
+    from facilitator.domain.session import SessionState
+
+TITLE_LIMIT = 200
+PROMPT_LIMIT = 1000
+LANGUAGES = ("de", "en")
+# Far above any workshop; it stops a script from filling the database with participants.
+MAX_PARTICIPANTS = 10_000
+MAX_ACTIVITIES = 200
+
+Handler = Callable[["SessionState", Command], Decision]
+
+
+def new_session(
+    ident: str, code: str, title: Any, language: Any = "de", names: Any = False
+) -> tuple[str, dict[str, Any]]:
+    """The first event of every session's log."""
+    if language not in LANGUAGES:
+        raise Invalid(N_("The language must be one of: {choices}."), choices="de, en")
+    if not isinstance(names, bool):
+        raise Invalid(N_("The field {field} must be true or false."), field="names")
+    return ("session.created", {"id": ident, "code": code,
+                                "title": clean_text(title, TITLE_LIMIT, "title"),
+                                "language": language, "names": names})
+
+
+def _lifecycle(event: str) -> Handler:
+    def handle(state: SessionState, command: Command) -> Decision:
+        return Decision([(event, {})])
+    return handle
+
+
+def _join(state: SessionState, command: Command) -> Decision:
+    if len(state.participants) >= MAX_PARTICIPANTS:
+        raise LimitReached(N_("This session is full."))
+    name = optional_name(command.args.get("name")) if state.names else None
+    ident = state.next_id("p")
+    return Decision([("participant.joined", {"participant": ident, "name": name})],
+                    {"participant": ident})
+
+
+def _rename(state: SessionState, command: Command) -> Decision:
+    if not state.names:
+        raise Invalid(N_("Names are not used in this session."))
+    name = optional_name(command.args.get("name"))
+    who = command.actor.participant
+    assert who is not None
+    if state.participants[who].name == name:
+        return Decision()
+    return Decision([("participant.renamed", {"participant": who, "name": name})])
+
+
+def _create(state: SessionState, command: Command) -> Decision:
+    args = command.args
+    if len(state.activities) >= MAX_ACTIVITIES:
+        raise LimitReached(N_("A session has at most {limit} activities."),
+                           limit=MAX_ACTIVITIES)
+    kind = KINDS.get(args.get("kind"))  # type: ignore[arg-type]
+    if kind is None:
+        raise Invalid(N_("Unknown activity kind: {kind}."), kind=str(args.get("kind"))[:40])
+    title = clean_text(args.get("title"), TITLE_LIMIT, "title")
+    prompt = args.get("prompt") or ""
+    if prompt:
+        prompt = clean_text(prompt, PROMPT_LIMIT, "prompt", multiline=True)
+    raw = args.get("config") or {}
+    if not isinstance(raw, Mapping):
+        raise Invalid(N_("The field {field} must be an object."), field="config")
+    config = kind.make_config(raw)
+    source = config.get("items")
+    if isinstance(source, Mapping) and source["from"] not in state.activities:
+        raise NotFound(N_("The source activity of the items does not exist."))
+    phase = args.get("phase")
+    if phase is not None and phase not in state.phases:
+        raise NotFound(N_("This phase does not exist."))
+    ident = state.next_id("a")
+    data = {"activity": ident, "kind": kind.name, "title": title, "prompt": prompt,
+            "config": config}
+    if phase is not None:
+        data["phase"] = phase
+    return Decision([("activity.created", data)], {"activity": ident})
+
+
+def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
+    def lookup(ident: str, take: str) -> list[Item] | None:
+        source = state.activities[ident]
+        if source.status == "draft":
+            raise Invalid(N_("The source activity has not run yet."))
+        kind = KINDS[source.kind]
+        if take.startswith("top:"):
+            ranked = kind.ranked(source)
+            return None if ranked is None else top(ranked, int(take[4:]))
+        return kind.source_items(source, take)
+    return lookup
+
+
+# command: (activity statuses it applies to, its event)
+_TRANSITIONS: dict[str, tuple[frozenset[Status], str]] = {
+    "activity.activate": (ANY_STATUS, "activity.activated"),
+    "activity.lock": (frozenset({"active", "locked"}), "activity.locked"),
+    "activity.unlock": (frozenset({"locked", "active"}), "activity.unlocked"),
+    "activity.reveal": (ANY_STATUS, "activity.revealed"),
+    "activity.conceal": (ANY_STATUS, "activity.concealed"),
+}
+
+
+def _unchanged(state: SessionState, activity: Activity, command: str) -> bool:
+    return {
+        "activity.activate": activity.status == "active" and state.current == activity.id,
+        "activity.lock": activity.status == "locked",
+        "activity.unlock": activity.status == "active",
+        "activity.reveal": activity.revealed,
+        "activity.conceal": not activity.revealed,
+    }[command]
+
+
+def _transition(state: SessionState, command: Command) -> Decision:
+    activity = state.activity_of(command, "moderator")
+    statuses, event = _TRANSITIONS[command.type]
+    if activity.status not in statuses:
+        raise ActivityClosed(N_("This activity has not been started yet."))
+    if _unchanged(state, activity, command.type):
+        return Decision()
+    data: dict[str, Any] = {"activity": activity.id}
+    if event == "activity.activated" and KINDS[activity.kind].uses_items \
+            and activity.items is None:
+        data["items"] = resolve(activity.config["items"], _lookup(state))
+    return Decision([(event, data)])
+
+
+HANDLERS: dict[str, Handler] = {
+    "session.open": _lifecycle("session.opened"),
+    "session.start": _lifecycle("session.started"),
+    "session.close": _lifecycle("session.closed"),
+    "participant.join": _join,
+    "participant.rename": _rename,
+    "activity.create": _create,
+    **{name: _transition for name in _TRANSITIONS},
+    **agenda.HANDLERS,
+}

@@ -1,0 +1,55 @@
+"""A session made from a plan file (docs/plans.md): the agenda's phases, each with its
+activities as drafts, created through the same commands the moderator's console sends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from facilitator.domain.activities import KINDS
+from facilitator.domain.plan import Plan
+from facilitator.live.registry import Registry, moderator
+from facilitator.live.runtime import SessionRuntime
+
+
+class PlanRefused(RuntimeError):
+    """The server refused a command of a plan that load_plan accepted: the two disagree."""
+
+
+async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> SessionRuntime:
+    """A new session in draft with the plan's phases and activities, in plan order.
+
+    Activities refer to earlier ones by their plan `key` and to clusters by name; the server
+    knows them by the ids its acks hand out, so those are collected on the way.
+    """
+    runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident)
+    ids: dict[str, str] = {}  # plan key -> activity id
+    for phase in plan.phases:
+        created = await _submit(runtime, "phase.create", title=phase.title,
+                                minutes=phase.agenda_minutes, notes=phase.notes or None)
+        for spec in phase.activities:
+            source = spec.source
+            wire = None
+            if source is not None:
+                origin = ids[source.key]  # load_plan checked it is an earlier key
+                wire = source.wire(origin, _clusters(runtime, origin))
+            result = await _submit(runtime, "activity.create", **spec.command_args(wire),
+                                   phase=created["phase"])
+            if spec.key is not None:
+                ids[spec.key] = result["activity"]
+    return runtime
+
+
+async def _submit(runtime: SessionRuntime, command: str, **args: Any) -> dict[str, Any]:
+    answer = await runtime.submit(moderator(command, **args))
+    if answer["type"] == "error":
+        raise PlanRefused(f"{command} of the plan refused: {answer['message']}")
+    result: dict[str, Any] = answer["result"]
+    return result
+
+
+def _clusters(runtime: SessionRuntime, ident: str) -> list[dict[str, Any]]:
+    """The clusters of an activity as the moderator's view lists them ({"id", "name"}):
+    asked, not predicted, so ids handed out elsewhere in the session cannot shift them."""
+    activity = runtime.state.activities[ident]
+    clusters = KINDS[activity.kind].view(activity, "moderator").get("clusters") or []
+    return list(clusters)
