@@ -62,6 +62,8 @@ _SETTING_OF_MESSAGE = {
     "A source of items needs exactly the fields from and take.": "items",
     "The source of items must name an activity.": "items",
     "Take items as all, cluster:<id> or top:<n> (n from 1 to 50).": "items",
+    "Two clusters have the same name.": "clusters",
+    "Give at most {limit} clusters.": "clusters",
 }
 
 
@@ -322,8 +324,7 @@ class _Reader:
             name = entry.get("name") if isinstance(entry, Mapping) else entry
             if isinstance(name, str):
                 if any(same_name(name, other) for other in names):
-                    self.fail((*path, "clusters", n), N_("Two clusters of an ideas activity "
-                                                         "have the same name."))
+                    self.fail((*path, "clusters", n), N_("Two clusters have the same name."))
                 names.append(" ".join(name.split()))
         return tuple(names)
 

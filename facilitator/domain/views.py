@@ -17,12 +17,13 @@ _LIFECYCLE = {"session.opened": "open", "session.started": "live", "session.clos
 def activity_view(activity: Activity, audience: Audience) -> dict[str, Any]:
     kind = KINDS[activity.kind]
     visible = audience == "moderator" or activity.revealed
+    results = kind.results_for(activity, audience, kind.results(activity)) if visible else None
     return {
         "id": activity.id, "kind": activity.kind, "title": activity.title,
         "prompt": activity.prompt, "status": activity.status, "revealed": activity.revealed,
         "phase": activity.phase, "config": kind.public_config(activity),
         "items": activity.items,
-        "results": kind.results(activity) if visible else None,
+        "results": results,
         **kind.view(activity, audience),
     }
 

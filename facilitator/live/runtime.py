@@ -220,7 +220,8 @@ class SessionRuntime:
             async with self._lock:
                 lane.flag.clear()
                 dirty, lane.dirty = lane.dirty, set()
-                batches = [self._tally_batch(ident, lane.audiences) for ident in sorted(dirty)]
+                batches = [batch for ident in sorted(dirty)
+                           for batch in self._tally_batch(ident, lane.audiences)]
             # Outside the lock and a chunk at a time: handing a tally to thousands of phones
             # must not hold up the writer or the beamer's tally for the whole round.
             for text, connections in batches:
@@ -232,27 +233,39 @@ class SessionRuntime:
             await asyncio.sleep(lane.interval)
 
     def _tally_batch(self, ident: str,
-                     audiences: tuple[Audience, ...]) -> tuple[str, list[Connection]]:
-        """The tally of one activity, encoded once, and who may receive it now."""
+                     audiences: tuple[Audience, ...]) -> list[tuple[str, list[Connection]]]:
+        """The tally of one activity for these audiences: (encoded text, receivers) pairs,
+        one text per distinct results object (usually one for all)."""
         activity = self.state.activities[ident]
-        results = KINDS[activity.kind].results(activity)
-        connections: list[Connection] = []
+        kind = KINDS[activity.kind]
+        results = kind.results(activity)
+        out: dict[int, tuple[str, list[Connection]]] = {}
         if results is None:
-            return "", connections
+            return []
         for audience in audiences:
-            if self.state.results_visible(activity, audience):
-                connections += self.hub.audiences[audience]
-        if not connections:
-            return "", connections
-        return protocol.encode(protocol.tally(self.state.seq, ident, results)), connections
+            receivers = self.hub.audiences[audience]
+            if not receivers or not self.state.results_visible(activity, audience):
+                continue
+            seen = kind.results_for(activity, audience, results)
+            if seen is None:
+                continue
+            if id(seen) not in out:
+                text = protocol.encode(protocol.tally(self.state.seq, ident, seen))
+                out[id(seen)] = (text, [])
+            out[id(seen)][1].extend(receivers)
+        return list(out.values())
 
     def _tallies(self, audience: Audience) -> list[str]:
         out = []
         for activity in self.state.activities.values():
-            results = KINDS[activity.kind].results(activity)
-            if (results is not None and KINDS[activity.kind].is_tallied(activity)
-                    and self.state.results_visible(activity, audience)):
-                out.append(protocol.encode(protocol.tally(self.state.seq, activity.id, results)))
+            kind = KINDS[activity.kind]
+            if not kind.is_tallied(activity) or not self.state.results_visible(activity,
+                                                                                audience):
+                continue
+            results = kind.results_for(activity, audience, kind.results(activity))
+            if results is not None:
+                out.append(protocol.encode(protocol.tally(self.state.seq, activity.id,
+                                                          results)))
         return out
 
     # -- connections ---------------------------------------------------------------------

@@ -79,6 +79,12 @@ class Kind(ABC):
     def results(self, activity: Activity) -> dict[str, Any] | None:
         return None
 
+    def results_for(self, activity: Activity, audience: Audience,
+                    results: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The results as an audience may see them (e.g. without words the moderator hid).
+        By default the same object for all, so a tally is encoded once for everyone."""
+        return results
+
     def view(self, activity: Activity, audience: Audience) -> dict[str, Any]:
         """Kind-specific fields of the activity view (besides config and results)."""
         return {}
