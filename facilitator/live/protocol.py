@@ -228,9 +228,9 @@ def encode(message: Mapping[str, Any]) -> str:
 
 
 def hello(role: str, seq: int, session: dict[str, Any] | None, you: dict[str, Any] | None,
-          mine: dict[str, Any] | None, *, resumed: bool = False) -> dict[str, Any]:
+          mine: dict[str, Any] | None, *, now: str, resumed: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "hello", "protocol": VERSION, "role": role, "seq": seq,
-                           "resumed": resumed, "you": you, "session": session}
+                           "now": now, "resumed": resumed, "you": you, "session": session}
     if mine is not None:
         out["mine"] = mine
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -280,7 +281,7 @@ class SessionRuntime:
             mine = state.mine(who)
         session = None if resumed else state.view(connection.audience)
         return protocol.encode(protocol.hello(connection.audience, state.seq, session, you,
-                                              mine, resumed=resumed))
+                                              mine, now=iso(time.time()), resumed=resumed))
 
     def _replay(self, connection: Connection, seq: int) -> bool:
         """Queue what the audience missed after seq; False when it is no longer held."""

@@ -16,6 +16,8 @@ SESSION = ("draft", "open", "live", "closed")
 ACTIVITY = ("draft", "active", "locked")
 ANY = set(ACTIVITY)
 PREPARE = {"draft", "open", "live"}
+RUNNING = {"open", "live"}
+MODERATE = {"moderator": (RUNNING, ANY)}
 
 # command: {role: (session states, activity states)} — written out by hand as the spec.
 ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
@@ -30,11 +32,28 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "activity.unlock": {"moderator": ({"live"}, {"active", "locked"})},
     "activity.reveal": {"moderator": (PREPARE, ANY)},
     "activity.conceal": {"moderator": (PREPARE, ANY)},
+    "phase.create": {"moderator": (PREPARE, ANY)},
+    "phase.update": {"moderator": (PREPARE, ANY)},
+    "phase.start": {"moderator": ({"live"}, ANY)},
+    "timer.start": {"moderator": (RUNNING, ANY)},
+    "timer.pause": {"moderator": (RUNNING, ANY)},
+    "timer.resume": {"moderator": (RUNNING, ANY)},
+    "timer.extend": {"moderator": (RUNNING, ANY)},
+    "timer.stop": {"moderator": (RUNNING, ANY)},
     "idea.add": {"participant": ({"live"}, {"active"})},
-    "idea.edit": {"participant": ({"live"}, {"active"}), "moderator": (PREPARE, ANY)},
+    "idea.edit": {"participant": ({"live"}, {"active"}), "moderator": (RUNNING, ANY)},
     "idea.withdraw": {"participant": ({"live"}, {"active"})},
-    "idea.hide": {"moderator": (PREPARE, ANY)},
-    "idea.restore": {"moderator": (PREPARE, ANY)},
+    "idea.support": {"participant": ({"live"}, {"active"})},
+    "idea.hide": MODERATE,
+    "idea.restore": MODERATE,
+    "idea.approve": MODERATE,
+    "idea.pin": MODERATE,
+    "idea.merge": MODERATE,
+    "idea.unmerge": MODERATE,
+    "idea.move": MODERATE,
+    "cluster.create": MODERATE,
+    "cluster.rename": MODERATE,
+    "cluster.delete": MODERATE,
     "vote.cast": {"participant": ({"live"}, {"active"})},
 }
 
@@ -47,6 +66,21 @@ ARGS: dict[str, dict[str, Any]] = {
     "idea.withdraw": {"activity": "a1", "idea": "i1"},
     "idea.hide": {"activity": "a1", "idea": "i1"},
     "idea.restore": {"activity": "a1", "idea": "i1"},
+    "idea.support": {"activity": "a1", "idea": "i2", "support": True},
+    "idea.approve": {"activity": "a1", "idea": "i1"},
+    "idea.pin": {"activity": "a1", "idea": "i1", "pinned": True},
+    "idea.merge": {"activity": "a1", "idea": "i1", "into": "i2"},
+    "idea.unmerge": {"activity": "a1", "idea": "i1"},
+    "idea.move": {"activity": "a1", "idea": "i1", "cluster": "c1"},
+    "cluster.create": {"activity": "a1", "name": "Neu"},
+    "cluster.rename": {"activity": "a1", "cluster": "c1", "name": "Anders"},
+    "cluster.delete": {"activity": "a1", "cluster": "c1"},
+    "phase.create": {"title": "Abschluss", "minutes": 10},
+    "phase.update": {"phase": "h1", "title": "Einstieg"},
+    "phase.start": {"phase": "h1"},
+    "timer.start": {"seconds": 60},
+    "timer.pause": {}, "timer.resume": {}, "timer.stop": {},
+    "timer.extend": {"seconds": 30},
     "vote.cast": {"activity": "a2", "choices": ["o1"]},
 }
 
@@ -61,13 +95,19 @@ def build(session_status: str, activity_status: str) -> SessionState:
     script = [
         ("session.opened", {}),
         ("participant.joined", {"participant": "p1", "name": None}),
+        ("participant.joined", {"participant": "p2", "name": None}),
+        ("phase.created", {"phase": "h1", "title": "Start", "minutes": 5, "notes": None}),
+        ("timer.started", {"seconds": 60, "label": None, "ends_at": 61.0}),
         ("activity.created", {"activity": "a1", "kind": "ideas", "title": "Ideen", "prompt": "",
-                              "config": {"live_wall": True, "max_per_participant": 20}}),
+                              "config": {"live_wall": True, "max_per_participant": 20,
+                                         "premoderation": False, "support": True,
+                                         "clusters": ["Mobilität"]}}),
         ("activity.created", {"activity": "a2", "kind": "poll", "title": "Wahl", "prompt": "",
                               "config": {"multiple": False, "max_choices": 1, "options": [
                                   {"id": "o1", "label": "A"}, {"id": "o2", "label": "B"}]}}),
         ("idea.added", {"activity": "a1", "idea": "i1", "text": "alt", "author": "p1"}),
         ("idea.hidden", {"activity": "a1", "idea": "i1"}),
+        ("idea.added", {"activity": "a1", "idea": "i2", "text": "neu", "author": "p2"}),
     ]
     for name, payload in script:
         events.append(Event(len(events) + 1, name, payload, 1.0))
