@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from facilitator.domain.errors import N_, Invalid
+from facilitator.domain.activities.base import Activity
+from facilitator.domain.errors import N_, Invalid, NotFound
 from facilitator.domain.model import clean_text
 
 MIN_ITEMS = 2
@@ -63,3 +64,28 @@ def resolve(spec: list[str] | dict[str, str],
     if len(found) < MIN_ITEMS:
         raise Invalid(N_("The source gives fewer than {low} items."), low=MIN_ITEMS)
     return found[:MAX_ITEMS]
+
+
+WHOLE = N_("The field {field} must be a whole number from {low} to {high}.")
+
+
+
+
+def whole(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Invalid(WHOLE, field=name, low=low, high=high)
+    return value
+
+
+def frozen_items(activity: Activity) -> list[Item]:
+    # Participants cannot reach a draft activity, so this only guards direct use of decide.
+    if activity.items is None:
+        raise Invalid(N_("The items of this activity are not fixed yet."))
+    return activity.items
+
+
+def item_of(activity: Activity, ident: Any) -> str:
+    if not any(item["id"] == ident for item in frozen_items(activity)):
+        raise NotFound(N_("This item does not exist."))
+    assert isinstance(ident, str)
+    return ident
