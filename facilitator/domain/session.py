@@ -240,7 +240,7 @@ class SessionState:
         return views.project(self, event, audience)
 
     def results_visible(self, activity: Activity, audience: Audience) -> bool:
-        return audience == "moderator" or (activity.revealed and activity.status != "draft")
+        return views.results_visible(activity, audience)
 
 
 class Ids(IdSource):

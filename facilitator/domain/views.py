@@ -14,9 +14,17 @@ if TYPE_CHECKING:
 _LIFECYCLE = {"session.opened": "open", "session.started": "live", "session.closed": "closed"}
 
 
+def results_visible(activity: Activity, audience: Audience) -> bool:
+    if audience == "moderator":
+        return True
+    if activity.status == "draft":
+        return False
+    return activity.revealed or KINDS[activity.kind].results_public(activity)
+
+
 def activity_view(activity: Activity, audience: Audience) -> dict[str, Any]:
     kind = KINDS[activity.kind]
-    visible = audience == "moderator" or activity.revealed
+    visible = results_visible(activity, audience)
     results = kind.results_for(activity, audience, kind.results(activity)) if visible else None
     return {
         "id": activity.id, "kind": activity.kind, "title": activity.title,

@@ -240,7 +240,9 @@ class SessionRuntime:
         activity = self.state.activities[ident]
         kind = KINDS[activity.kind]
         results = kind.results(activity)
-        out: dict[int, tuple[str, list[Connection]]] = {}
+        # Keyed by the results object itself (kept alive here), so two audiences share one
+        # encoded text exactly when the kind gave them the same object.
+        out: dict[int, tuple[dict[str, Any], str, list[Connection]]] = {}
         if results is None:
             return []
         for audience in audiences:
@@ -252,9 +254,9 @@ class SessionRuntime:
                 continue
             if id(seen) not in out:
                 text = protocol.encode(protocol.tally(self.state.seq, ident, seen))
-                out[id(seen)] = (text, [])
-            out[id(seen)][1].extend(receivers)
-        return list(out.values())
+                out[id(seen)] = (seen, text, [])
+            out[id(seen)][2].extend(receivers)
+        return [(text, receivers) for _, text, receivers in out.values()]
 
     def _tallies(self, audience: Audience) -> list[str]:
         out = []

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from facilitator.domain.activities import KINDS
+from facilitator.domain.activities.items import static_items
 from facilitator.domain.errors import ActivityClosed, Forbidden, Refusal, SessionStateError
 from facilitator.domain.model import ROLES, Actor, Command, Event
 from facilitator.domain.session import COMMAND_TYPES, SessionState, new_session
@@ -55,6 +57,22 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "cluster.rename": MODERATE,
     "cluster.delete": MODERATE,
     "vote.cast": {"participant": ({"live"}, {"active"})},
+    "dots.set": {"participant": ({"live"}, {"active"})},
+    "ranking.set": {"participant": ({"live"}, {"active"})},
+    "scale.rate": {"participant": ({"live"}, {"active"})},
+    "matrix.place": {"participant": ({"live"}, {"active"})},
+    "consent.cast": {"participant": ({"live"}, {"active"})},
+    "words.submit": {"participant": ({"live"}, {"active"})},
+    "words.hide": MODERATE,
+    "words.restore": MODERATE,
+    "question.ask": {"participant": ({"live"}, {"active"})},
+    "question.withdraw": {"participant": ({"live"}, {"active"})},
+    "question.upvote": {"participant": ({"live"}, {"active"})},
+    "question.answer": MODERATE,
+    "question.hide": MODERATE,
+    "question.restore": MODERATE,
+    "question.pin": MODERATE,
+    "question.approve": MODERATE,
 }
 
 ARGS: dict[str, dict[str, Any]] = {
@@ -82,7 +100,29 @@ ARGS: dict[str, dict[str, Any]] = {
     "timer.pause": {}, "timer.resume": {}, "timer.stop": {},
     "timer.extend": {"seconds": 30},
     "vote.cast": {"activity": "a2", "choices": ["o1"]},
+    "dots.set": {"activity": "a3", "item": "t1", "count": 1},
+    "ranking.set": {"activity": "a4", "order": ["t2", "t1"]},
+    "scale.rate": {"activity": "a5", "item": "t1", "criterion": "rating", "value": 4},
+    "matrix.place": {"activity": "a6", "item": "t1", "x": 2, "y": 3},
+    "consent.cast": {"activity": "a7", "vote": "yes"},
+    "words.submit": {"activity": "a8", "words": ["Radverkehr"]},
+    "words.hide": {"activity": "a8", "word": "Radverkehr"},
+    "words.restore": {"activity": "a8", "word": "Radverkehr"},
+    "question.ask": {"activity": "a9", "text": "Wann?"},
+    "question.withdraw": {"activity": "a9", "question": "q1"},
+    "question.upvote": {"activity": "a9", "question": "q2", "up": True},
+    "question.answer": {"activity": "a9", "question": "q1", "answered": True},
+    "question.hide": {"activity": "a9", "question": "q1"},
+    "question.restore": {"activity": "a9", "question": "q1"},
+    "question.pin": {"activity": "a9", "question": "q1", "pinned": True},
+    "question.approve": {"activity": "a9", "question": "q1"},
 }
+
+ITEMS = ["Carsharing", "Wärmenetz"]
+# Kinds 3-9 in the order of their activity ids; configs as activity.create would get them.
+LATER_KINDS = [("dots", {"items": ITEMS}), ("ranking", {"items": ITEMS}),
+               ("scale", {"items": ITEMS}), ("matrix", {"items": ITEMS}),
+               ("consent", {}), ("words", {}), ("qa", {})]
 
 
 def test_the_table_covers_every_command() -> None:
@@ -111,7 +151,21 @@ def build(session_status: str, activity_status: str) -> SessionState:
     ]
     for name, payload in script:
         events.append(Event(len(events) + 1, name, payload, 1.0))
+    for number, (kind, raw) in enumerate(LATER_KINDS, start=3):
+        config = KINDS[kind].make_config(raw)
+        events.append(Event(len(events) + 1, "activity.created", {
+            "activity": f"a{number}", "kind": kind, "title": kind, "prompt": "",
+            "config": config}, 1.0))
+    events.append(Event(len(events) + 1, "question.asked", {
+        "activity": "a9", "question": "q1", "text": "Wer?", "author": "p1", "approved": True},
+        1.0))
+    events.append(Event(len(events) + 1, "question.asked", {
+        "activity": "a9", "question": "q2", "text": "Wie?", "author": "p2", "approved": True},
+        1.0))
     state = SessionState.from_events(events)
+    for activity in state.activities.values():  # as if activated once: items are frozen
+        if KINDS[activity.kind].uses_items:
+            activity.items = static_items(ITEMS)
     state.status = session_status  # type: ignore[assignment]
     for activity in state.activities.values():
         activity.status = activity_status  # type: ignore[assignment]

@@ -102,6 +102,10 @@ class Kind(ABC):
         """What this participant contributed, for their own phone."""
         return None
 
+    def results_public(self, activity: Activity) -> bool:
+        """Whether everyone sees the results live, without a reveal (Q&A vote counts)."""
+        return False
+
     def is_tallied(self, activity: Activity) -> bool:
         """Whether this activity's results go out as tallies (some kinds only by config)."""
         return self.tallied
