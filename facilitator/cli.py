@@ -15,7 +15,8 @@ from facilitator import __version__, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
 from facilitator.domain.plan import Plan, PlanError, load_plan
 from facilitator.i18n import translate
-from facilitator.live.registry import Registry, create_from_plan
+from facilitator.live.plans import create_from_plan
+from facilitator.live.registry import Registry
 from facilitator.live.runtime import SessionRuntime
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import qr

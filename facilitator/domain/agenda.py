@@ -25,12 +25,13 @@ class Phase:
     title: str
     minutes: int | None
     notes: str | None
+    timer: int | None = None  # minutes for the one-click session timer of this phase
     started: float | None = None
     ended: float | None = None
 
     def view(self, moderator: bool) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "id": self.id, "title": self.title, "minutes": self.minutes,
+            "id": self.id, "title": self.title, "minutes": self.minutes, "timer": self.timer,
             "started": iso(self.started) if self.started is not None else None,
             "ended": iso(self.ended) if self.ended is not None else None}
         if moderator:
@@ -57,12 +58,12 @@ class Timer:
         return self.remaining or 0.0
 
 
-def _minutes(value: Any) -> int | None:
+def _minutes(value: Any, name: str = "minutes") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 600:
         raise Invalid(N_("The field {field} must be a whole number from {low} to {high}."),
-                      field="minutes", low=1, high=600)
+                      field=name, low=1, high=600)
     return value
 
 
@@ -92,7 +93,8 @@ def create_phase(state: SessionState, command: Command) -> Decision:
         raise Invalid(N_("A session has at most {limit} phases."), limit=MAX_PHASES)
     args = command.args
     data = {"title": clean_text(args.get("title"), 200, "title"),
-            "minutes": _minutes(args.get("minutes")), "notes": _notes(args.get("notes"))}
+            "minutes": _minutes(args.get("minutes")), "notes": _notes(args.get("notes")),
+            "timer": _minutes(args.get("timer"), "timer")}
     ident = state.next_id("h")
     return Decision([("phase.created", {"phase": ident, **data})], {"phase": ident})
 
@@ -107,6 +109,8 @@ def update_phase(state: SessionState, command: Command) -> Decision:
         changes["minutes"] = _minutes(args["minutes"])
     if "notes" in args:
         changes["notes"] = _notes(args["notes"])
+    if "timer" in args:
+        changes["timer"] = _minutes(args["timer"], "timer")
     changes = {k: v for k, v in changes.items() if getattr(phase, k) != v}
     if not changes:
         return Decision()
@@ -168,10 +172,11 @@ def stop_timer(state: SessionState, command: Command) -> Decision:
 def apply(state: SessionState, kind: str, d: dict[str, Any], at: float) -> None:
     """Apply a phase.* or timer.* event."""
     if kind == "phase.created":
-        state.phases[d["phase"]] = Phase(d["phase"], d["title"], d["minutes"], d["notes"])
+        state.phases[d["phase"]] = Phase(d["phase"], d["title"], d["minutes"], d["notes"],
+                                         d.get("timer"))
     elif kind == "phase.updated":
         phase = state.phases[d["phase"]]
-        for key in ("title", "minutes", "notes"):
+        for key in ("title", "minutes", "notes", "timer"):
             if key in d:
                 setattr(phase, key, d[key])
     elif kind == "phase.started":

@@ -2,9 +2,9 @@
 
 A moderator writes a plan by hand, so every error names the line and the field it is about.
 tomllib gives values without positions, so plan_lines finds the line of a table, key or array
-element when an error needs it. Items taken from an earlier activity are checked in
-plan_sources. dump_plan lives in plan_toml and is re-exported here, so that code which reads
-and writes plans keeps one import.
+element when an error needs it, and plan_settings which setting a kind's refusal is about.
+Items taken from an earlier activity are checked in plan_sources. dump_plan lives in plan_toml
+and is re-exported here, so that code which reads and writes plans keeps one import.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any, NoReturn
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.model import clean_text
-from facilitator.domain.plan_lines import Positions, Where, dotted, header, setting_path
+from facilitator.domain.plan_lines import Positions, Where, dotted, header
+from facilitator.domain.plan_settings import setting_of
 from facilitator.domain.plan_sources import (
     KEY,
     Earlier,
@@ -52,19 +53,7 @@ MISPLACED_KEYS = {
     "minutes": N_("An activity has no minutes of its own: give its phase minutes and a "
                   "timer."),
 }
-PLANNED_KINDS = ("dots", "ranking", "scale", "matrix", "consent", "words", "qa", "measure")
-# Refusals of make_config that name no field, and the setting they are about.
-_SETTING_OF_MESSAGE = {
-    "A poll needs between {low} and {high} options.": "options",
-    "Two options of a poll have the same label.": "options",
-    "Give between {low} and {high} items, or a source of items.": "items",
-    "Two items have the same label.": "items",
-    "A source of items needs exactly the fields from and take.": "items",
-    "The source of items must name an activity.": "items",
-    "Take items as all, cluster:<id> or top:<n> (n from 1 to 50).": "items",
-    "Two clusters have the same name.": "clusters",
-    "Give at most {limit} clusters.": "clusters",
-}
+PLANNED_KINDS = ("measure",)
 
 
 def _same(text: str) -> str:
@@ -138,12 +127,6 @@ class Phase:
     activities: tuple[ActivitySpec, ...] = ()
     # Minutes for the session timer the moderator starts with one click (docs/plans.md).
     timer: int | None = None
-
-    @property
-    def agenda_minutes(self) -> int | None:
-        """The phase's minutes on the server, where one number is both the planned length
-        and the one-click timer: the timer when the plan gives one."""
-        return self.timer if self.timer is not None else self.minutes
 
 
 @dataclass(frozen=True)
@@ -330,14 +313,8 @@ class _Reader:
 
     def refused(self, refusal: Refusal, path: Where, settings: Mapping[str, Any]) -> NoReturn:
         """A kind refused its settings: point at the setting the refusal is about."""
-        params = dict(refusal.params)
-        where = setting_path(params.get("field"), settings)
-        if where is None and refusal.message == "Unknown setting: {name}.":
-            where = setting_path(params.get("name"), settings)
-        if where is None and refusal.message in _SETTING_OF_MESSAGE:
-            where = (_SETTING_OF_MESSAGE[refusal.message],)
-        params.pop("field", None)
-        self.fail((*path, *(where or ())), refusal.message, **params)
+        params = {k: v for k, v in refusal.params.items() if k != "field"}
+        self.fail((*path, *setting_of(refusal, settings)), refusal.message, **params)
 
     # -- fields ------------------------------------------------------------------------------
 
@@ -390,3 +367,4 @@ class _Reader:
         if not isinstance(value, bool):
             self.fail((*path, key), N_("The field {field} must be true or false."))
         return value
+

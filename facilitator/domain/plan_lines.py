@@ -1,8 +1,8 @@
 """Where things are in a plan's TOML text, for error messages that name a line.
 
 tomllib gives values without positions, so the text is scanned once more, and only when an error
-needs a line: a plan that loads never pays for it. The paths themselves are named here too, as
-the messages show them (phases[2].activities[1].options).
+needs a line: a plan that loads never pays for it. The paths are written here too, as the
+messages show them (phases[2].activities[1].options).
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 import bisect
 import re
 import tomllib
-from collections.abc import Mapping
-from typing import Any
 
 Where = tuple[str | int, ...]  # ("phases", 1, "title"): array indices count from 0 inside
 
@@ -195,24 +193,3 @@ def dotted(path: Where) -> str:
 def header(path: Where) -> str:
     """The [[header]] that starts an entry of the array at path."""
     return ".".join(p for p in path if isinstance(p, str))
-
-
-_FIELD_PART = re.compile(r"\.?([A-Za-z0-9_-]+)|\[(\d{1,4})\]")
-
-
-def setting_path(name: Any, settings: Mapping[str, Any]) -> Where | None:
-    """A kind's field name as a path inside the activity: "criteria[2].label" is
-    ("criteria", 1, "label"), so the error gets the line of that very element."""
-    if not isinstance(name, str):
-        return None
-    parts: list[str | int] = []
-    at = 0
-    while at < len(name):
-        found = _FIELD_PART.match(name, at)
-        if found is None or found.end() == at:
-            break
-        parts.append(found[1] if found[1] is not None else int(found[2]) - 1)
-        at = found.end()
-    if at < len(name) or not parts or parts[0] not in settings:
-        return (name,) if name in settings else None
-    return tuple(parts)

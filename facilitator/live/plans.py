@@ -25,13 +25,17 @@ async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> Sessio
     ids: dict[str, str] = {}  # plan key -> activity id
     for phase in plan.phases:
         created = await _submit(runtime, "phase.create", title=phase.title,
-                                minutes=phase.agenda_minutes, notes=phase.notes or None)
+                                minutes=phase.minutes, timer=phase.timer,
+                                notes=phase.notes or None)
         for spec in phase.activities:
             source = spec.source
             wire = None
             if source is not None:
                 origin = ids[source.key]  # load_plan checked it is an earlier key
-                wire = source.wire(origin, _clusters(runtime, origin))
+                try:
+                    wire = source.wire(origin, _clusters(runtime, origin))
+                except LookupError as error:
+                    raise PlanRefused(str(error)) from None
             result = await _submit(runtime, "activity.create", **spec.command_args(wire),
                                    phase=created["phase"])
             if spec.key is not None:

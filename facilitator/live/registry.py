@@ -96,12 +96,3 @@ def moderator(command: str, /, **args: Any) -> Command:
 
 __all__ = ["Registry", "SessionState", "moderator", "slugify", "system"]
 
-
-async def create_from_plan(registry: Registry, plan: Any, ident: str) -> SessionRuntime:
-    """A new session in draft with the plan's activities (a domain.plan.Plan)."""
-    runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident)
-    for spec in plan.activities:
-        answer = await runtime.submit(moderator("activity.create", **spec.command_args()))
-        if answer["type"] == "error":  # the plan was validated, so this is a bug
-            raise RuntimeError(f"plan activity refused: {answer['message']}")
-    return runtime

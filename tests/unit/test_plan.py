@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import Invalid
 from facilitator.domain.model import Actor, Command, Event
 from facilitator.domain.plan import (
@@ -21,6 +23,7 @@ from facilitator.domain.plan import (
     dump_plan,
     load_plan,
 )
+from facilitator.domain.plan_sources import read_source
 from facilitator.domain.session import SessionState, new_session
 
 SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
@@ -141,7 +144,8 @@ def test_command_args_create_activities_in_a_session() -> None:
         assert decision.result == {"activity": f"a{n}"}
     poll = state.activities["a1"]
     assert [o["label"] for o in poll.config["options"]][:2] == ["Mobilität", "Energieversorgung"]
-    assert state.activities["a2"].config == {"live_wall": False, "max_per_participant": 5}
+    assert state.activities["a2"].config.items() >= {
+        "live_wall": False, "max_per_participant": 5}.items()
 
 
 def test_command_args_are_a_copy() -> None:
@@ -211,10 +215,17 @@ CASES: dict[str, tuple[str, str | None, str, str]] = {
         "Unknown setting: {name}."),
     "planned: groups": ('title = "t"\n[[groups]]\nname = "A"\n', "[[groups]]", "groups",
                         "The field {field} is planned but not supported yet."),
-    "planned: items": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
-                       'kind = "ideas"\ntitle = "x"\nitems = "a1"\n', "items",
-                       "phases[1].activities[1].items",
+    "planned: per_group": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
+                           'kind = "ideas"\ntitle = "x"\nper_group = true\n', "per_group",
+                           "phases[1].activities[1].per_group",
+                           "The field {field} is planned but not supported yet."),
+    "planned: group": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
+                       'kind = "ideas"\ngroup = "Mobilität"\ntitle = "x"\n', "group",
+                       "phases[1].activities[1].group",
                        "The field {field} is planned but not supported yet."),
+    "planned: groups in a phase": ('title = "t"\n[[phases]]\ntitle = "a"\n'
+                                   'groups = ["A", "B"]\n', "groups", "phases[1].groups",
+                                   "The field {field} is planned but not supported yet."),
     # wrong types
     "type: title": ('title = 5\n', "title", "title", "The field {field} must be a text."),
     "type: names": ('title = "t"\nnames = "ja"\n', "names", "names",
@@ -274,7 +285,7 @@ CASES: dict[str, tuple[str, str | None, str, str]] = {
                       'kind = "umfrage"\ntitle = "x"\n', "umfrage", "phases[1].activities[1].kind",
                       "Unknown activity kind {kind}; known kinds: {kinds}."),
     "kind: planned": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
-                      'kind = "dots"\ntitle = "x"\n', "dots", "phases[1].activities[1].kind",
+                      'kind = "measure"\ntitle = "x"\n', "measure", "phases[1].activities[1].kind",
                       "The activity kind {kind} is planned but not available yet."),
     "kind: missing": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
                       'title = "x"\n', "[[phases.activities]]", "phases[1].activities[1].kind",
@@ -430,40 +441,75 @@ def _labels() -> st.SearchStrategy[list[str]]:
 
 
 @st.composite
-def _activity(draw: st.DrawFn) -> ActivitySpec:
+def _activity(draw: st.DrawFn, earlier: list[ActivitySpec]) -> ActivitySpec:
+    """An activity of any kind; item kinds may take their items from an earlier one."""
     title = draw(_text(60))
     prompt = draw(st.one_of(st.just(""), _text(120, multiline=True)))
-    if draw(st.booleans()):
-        config: dict[str, object] = draw(st.fixed_dictionaries({}, optional={
-            "live_wall": st.booleans(), "max_per_participant": st.integers(1, 100)}))
-        return ActivitySpec("ideas", title, prompt, config)
-    labels = draw(_labels())
-    config = {"options": labels}
-    if draw(st.booleans()):
-        config["multiple"] = True
-        config["max_choices"] = draw(st.integers(1, len(labels)))
-    return ActivitySpec("poll", title, prompt, config)
+    key = draw(st.one_of(st.none(), st.just(f"k{len(earlier) + 1}")))
+    kind = draw(st.sampled_from(["ideas", "poll", "dots", "ranking", "consent", "words", "qa"]))
+    config: dict[str, object]
+    if kind == "ideas":
+        config = draw(st.fixed_dictionaries({}, optional={
+            "live_wall": st.booleans(), "max_per_participant": st.integers(1, 100),
+            "premoderation": st.booleans(), "support": st.booleans(),
+            "clusters": _labels()}))
+    elif kind == "poll":
+        labels = draw(_labels())
+        config = {"options": labels}
+        if draw(st.booleans()):
+            config["multiple"] = True
+            config["max_choices"] = draw(st.integers(1, len(labels)))
+    elif kind in ("dots", "ranking"):
+        takes = ["all", f"top:{draw(st.integers(1, 50))}"]
+        sources = [(a, take) for a in earlier if a.key
+                   for take in [*takes, *(f"cluster:{c}" for c in a.config.get("clusters", []))]
+                   if read_source({"take": take, "from": a.key}).kind_gives(KINDS[a.kind])]
+        if draw(st.booleans()) and sources:
+            source, take = draw(st.sampled_from(sources))
+            config = {"items": {"from": source.key, "take": take}}
+        else:
+            config = {"items": draw(_labels())}
+        if kind == "dots":
+            config["dots"] = draw(st.integers(3, 50))
+            config["per_item"] = draw(st.integers(1, 3))
+    elif kind == "consent":
+        config = draw(st.fixed_dictionaries({}, optional={
+            "secret": st.booleans(), "majority": st.sampled_from(["simple", "two_thirds"]),
+            "quorum": st.integers(0, 100)}))
+    elif kind == "words":
+        config = draw(st.fixed_dictionaries({}, optional={"max_words": st.integers(1, 3)}))
+    else:
+        config = draw(st.fixed_dictionaries({}, optional={"premoderation": st.booleans()}))
+    return ActivitySpec(kind, title, prompt, config, key=key)
 
 
-_phases = st.builds(
-    Phase, title=_text(60), minutes=st.one_of(st.none(), st.integers(1, 600)),
-    notes=st.one_of(st.just(""), _text(200, multiline=True)),
-    activities=st.lists(_activity(), max_size=3).map(tuple))
-_plans = st.builds(
-    Plan, title=_text(80), language=st.sampled_from(["de", "en"]), names=st.booleans(),
-    slug=st.one_of(st.none(), st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?",
-                                            fullmatch=True)),
-    phases=st.lists(_phases, max_size=4).map(tuple))
+@st.composite
+def _plans(draw: st.DrawFn) -> Plan:
+    phases: list[Phase] = []
+    earlier: list[ActivitySpec] = []
+    for _ in range(draw(st.integers(0, 4))):
+        activities = []
+        for _ in range(draw(st.integers(0, 3))):
+            activities.append(draw(_activity(earlier)))
+            earlier.append(activities[-1])
+        minutes = draw(st.one_of(st.none(), st.integers(1, 600)))
+        phases.append(Phase(
+            draw(_text(60)), minutes, draw(st.one_of(st.just(""), _text(200, multiline=True))),
+            tuple(activities), draw(st.one_of(st.none(), st.integers(1, minutes or 600)))))
+    return Plan(draw(_text(80)), draw(st.sampled_from(["de", "en"])), draw(st.booleans()),
+                draw(st.one_of(st.none(), st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?",
+                                                        fullmatch=True))),
+                tuple(phases))
 
 
 @settings(max_examples=60, deadline=None)
-@given(_plans)
+@given(_plans())
 def test_generated_plans_round_trip(plan: Plan) -> None:
     assert load_plan(dump_plan(plan)) == plan
 
 
 @settings(max_examples=60, deadline=None)
-@given(_plans, st.data())
+@given(_plans(), st.data())
 def test_an_unknown_key_anywhere_is_found(plan: Plan, data: st.DataObject) -> None:
     """Put a stray key into a random table of a generated plan: the error is at its line."""
     lines = dump_plan(plan).splitlines()
@@ -506,10 +552,14 @@ def _toml_blocks() -> list[str]:
     return [part.split("```", 1)[0] for part in parts]
 
 
-def test_the_documented_plan_loads() -> None:
-    short, coming = _toml_blocks()
+def test_the_documented_plans_load() -> None:
+    short, *settings, coming = _toml_blocks()
     plan = load_plan(short)
-    assert [a.kind for a in plan.activities] == ["ideas", "poll"]
+    assert [a.kind for a in plan.activities] == ["qa", "ideas", "dots"]
+    for setting in settings:  # the examples of `items`
+        load_plan('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
+                  'kind = "ideas"\nkey = "massnahmen"\ntitle = "i"\n[[phases.activities]]\n'
+                  f'kind = "dots"\ntitle = "d"\n{setting}')
     error = refused(coming)
     assert error.message == "The field {field} is planned but not supported yet."
 
@@ -518,7 +568,24 @@ def test_every_key_is_documented() -> None:
     from facilitator.domain import plan as module
 
     text = DOCS.read_text("utf-8")
+    settings = {
+        "ideas": ("live_wall", "max_per_participant", "premoderation", "support", "clusters"),
+        "poll": ("options", "multiple", "max_choices"),
+        "dots": ("items", "dots", "per_item"), "ranking": ("items", "top"),
+        "scale": ("items", "criteria", "min", "max", "labels"),
+        "matrix": ("items", "x", "y", "steps"), "consent": ("secret", "majority", "quorum"),
+        "words": ("max_words",), "qa": ("premoderation",)}
     keys = {*module.ROOT_KEYS, *module.PHASE_KEYS, *module.ACTIVITY_KEYS,
-            "live_wall", "max_per_participant", "options", "multiple", "max_choices",
+            *(k for keys in settings.values() for k in keys), *module.MISPLACED_KEYS,
             *(k for keys in module.PLANNED_KEYS.values() for k in keys), *module.PLANNED_KINDS}
     assert {k for k in keys if f"`{k}`" not in text} == set()
+    for kind, names in settings.items():  # each kind's table lists exactly its settings
+        table = text.split(f'### `kind = "{kind}"`')[1].split("\n#")[0]
+        assert set(re.findall(r"^\| `(\w+)` \|", table, re.M)) == set(names), kind
+
+
+def test_every_kind_is_documented() -> None:
+    from facilitator.domain.activities import KINDS
+
+    text = DOCS.read_text("utf-8")
+    assert {k for k in KINDS if f'### `kind = "{k}"`' not in text} == set()

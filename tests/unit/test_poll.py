@@ -95,3 +95,16 @@ def test_poll_config_is_checked() -> None:
                    {"options": ["A", "B"], "colour": "red"}, {"options": "A, B"}):
         refusal = scene.attempt("activity.create", kind="poll", title="P", config=config)
         assert isinstance(refusal, Invalid), config
+
+
+def test_a_poll_gives_its_options_as_items() -> None:
+    scene = Scene().live()
+    ana, ben, cem = scene.join(3)
+    poll = scene.activity("poll", options=["Mobilität", "Energie", "Ernährung"])
+    for phone, choice in ((ana, "o2"), (ben, "o2"), (cem, "o3")):
+        scene.run("vote.cast", phone, activity=poll, choices=[choice])
+    everything = scene.activity("dots", items={"from": poll, "take": "all"})
+    assert [i["label"] for i in scene.state.activities[everything].items or []] == [
+        "Mobilität", "Energie", "Ernährung"]
+    best = scene.activity("ranking", items={"from": poll, "take": "top:2"})
+    assert [i["id"] for i in scene.state.activities[best].items or []] == ["o2", "o3"]

@@ -105,6 +105,17 @@ class Poll(Kind):
     ) -> dict[str, Any] | None:
         return None  # ballots are secret; everyone sees them only summed up, as a tally
 
+    def source_items(self, activity: Activity, take: str) -> list[dict[str, str]] | None:
+        if take != "all":
+            return None
+        return [{"id": o["id"], "label": o["label"]} for o in activity.config["options"]]
+
+    def ranked(self, activity: Activity) -> list[tuple[dict[str, str], float]] | None:
+        data: PollData = activity.data
+        options = [({"id": o["id"], "label": o["label"]}, float(data.counts[o["id"]]))
+                   for o in activity.config["options"]]
+        return sorted(options, key=lambda pair: -pair[1])  # stable: ties keep option order
+
     def mine(self, activity: Activity, participant: str) -> dict[str, Any] | None:
         data: PollData = activity.data
         ballot = data.ballots.get(participant)
