@@ -32,6 +32,7 @@ const STRINGS = json("strings");
 const LANG = document.documentElement.lang || "de";
 const NUMBER = new Intl.NumberFormat(LANG);
 const PERCENT = new Intl.NumberFormat(LANG, { style: "percent", maximumFractionDigits: 0 });
+const DECIMAL = new Intl.NumberFormat(LANG, { maximumFractionDigits: 1 });
 
 // A translated text from strings.py, with {placeholders} filled in.
 export function t(key, params = {}) {
@@ -49,6 +50,12 @@ export function plural(key, n, params = {}) {
 }
 
 export const percent = (share) => PERCENT.format(share);
+
+// A mean or a spread as people read it: 3,5 in German, 3.5 in English; "–" for none.
+export const decimal = (x) => (x == null ? "–" : DECIMAL.format(x));
+
+// A text only screen readers get (numbers behind a chart, for instance).
+export const srOnly = (text) => h("span", { class: "visually-hidden" }, text);
 
 // Keeps parent's children in the order of items, reusing the element of each key, so that
 // a live update does not throw away focus, an open editor or what someone is typing.
@@ -91,4 +98,27 @@ export function batched(fn) {
       fn();
     });
   };
+}
+
+// Runs fn (which may rebuild the children of root's keyed items) and puts the focus back on
+// the same control of the same item, so that live updates do not throw a keyboard user out.
+export function keepFocus(root, fn) {
+  const active = document.activeElement;
+  const holder = active && root.contains(active) ? active.closest("[data-key]") : null;
+  const controls = (el) => [...el.querySelectorAll("button, input, select, textarea, summary")];
+  const index = holder ? controls(holder).indexOf(active) : -1;
+  const key = holder?.dataset.key;
+  fn();
+  if (key == null || active.isConnected) return;
+  const again = [...root.querySelectorAll("[data-key]")].find((el) => el.dataset.key === key);
+  if (again) (controls(again)[index] || controls(again)[0])?.focus();
+}
+
+// Calls render only when what it depends on changed (a tally that changes nothing visible
+// must not rebuild a row under the moderator's pointer).
+export function changed(el, ...parts) {
+  const signature = JSON.stringify(parts);
+  if (el.signature === signature) return false;
+  el.signature = signature;
+  return true;
 }

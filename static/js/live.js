@@ -6,6 +6,7 @@
 //   live.send("idea.add", {activity: "a2", text: "Tempo 30"});
 
 import { KINDS } from "./activities/index.js";
+import { reduceSession } from "./agenda.js";
 
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 10000;
@@ -33,6 +34,7 @@ export class Live {
     this.state = null; // {role, session, you, mine}
     this.seq = 0;
     this.eventSeq = 0; // the last event applied: older tallies are stale
+    this.offset = 0; // server clock minus this device's clock, in ms (from hello.now)
     this.attempt = 0;
     this.ws = null;
     this.ready = false; // true once this connection's hello arrived
@@ -205,9 +207,17 @@ export class Live {
     else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
   }
 
+  // The server's time now: a countdown to an ends_at of the server must not trust the
+  // phone's clock, which can be minutes off.
+  now() {
+    return Date.now() + this.offset;
+  }
+
   // A resumed hello keeps the state held and the missed events follow it; any other hello is
   // the complete state and replaces it.
   hello(msg) {
+    const serverNow = Date.parse(msg.now);
+    if (Number.isFinite(serverNow)) this.offset = serverNow - Date.now();
     if (msg.resumed && this.state) {
       this.state.you = msg.you ?? null;
       this.state.mine = msg.mine ?? {};
@@ -229,7 +239,7 @@ export class Live {
     if (!this.state || msg.seq <= this.seq) return;
     this.seq = msg.seq;
     this.eventSeq = msg.seq;
-    applyEvent(this.state, msg.event, msg.data);
+    applyEvent(this.state, msg.event, msg.data, msg.at);
     this.emit("event", msg);
     this.emit("state");
   }
@@ -265,8 +275,9 @@ export function findActivity(session, id) {
 }
 
 // Applies one event to the state, as docs/protocol.md ("Events") describes it per audience.
-export function applyEvent(state, name, data) {
+export function applyEvent(state, name, data, at = null) {
   const session = state.session;
+  if (reduceSession(session, name, data, at)) return;
   const lockPrevious = (current) => {
     const previous = findActivity(session, session.current);
     if (previous && session.current !== current) previous.status = "locked";

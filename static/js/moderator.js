@@ -2,9 +2,12 @@
 // its controls and live results.
 
 import { KINDS } from "./activities/index.js";
+import { kindLabel, showSourceParts, syncSourceFields } from "./activities/items.js";
+import { agendaPanel } from "./agenda.js";
 import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
 import { Live } from "./live.js";
 import { showStatus } from "./status.js";
+import { timerControls } from "./timer.js";
 
 const config = json("config"); // {code, ws, token}
 const live = new Live({ path: config.ws, code: config.code, role: "moderator", token: config.token });
@@ -22,6 +25,11 @@ function say(text, kind = "info") {
 const ctx = { live, say, closed: () => live.state?.session.status === "closed" };
 
 // -- session ------------------------------------------------------------------------------
+
+const agenda = agendaPanel(live, say);
+const timer = timerControls(live, say);
+$("#agenda").replaceChildren(agenda.el);
+$("#timer").replaceChildren(timer.el);
 
 const lifecycle = { draft: ["open"], open: ["start", "close"], live: ["close"], closed: [] };
 
@@ -53,6 +61,8 @@ function renderSession(session) {
   names.hidden = !named.length;
   syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
   $(".area-new").hidden = session.status === "closed";
+  agenda.update(session);
+  timer.update(session);
 }
 
 // -- creating activities ------------------------------------------------------------------
@@ -65,9 +75,42 @@ for (const form of document.querySelectorAll("form[data-kind]")) {
     const fields = { kind, title: data.get("title").trim() };
     const prompt = data.get("prompt")?.trim();
     if (prompt) fields.prompt = prompt;
+    if (data.get("phase")) fields.phase = data.get("phase");
     fields.config = KINDS[kind].configFrom(data);
     forms.set(live.send("activity.create", fields), form);
   });
+  // Items typed in, or taken from an earlier activity: show the fields of the choice made.
+  form.addEventListener("change", (e) => {
+    const fieldset = e.target.closest(".items-fields");
+    if (!fieldset) return;
+    if (e.target.matches("[data-items-from]")) syncSourceFields(form, live.state.session);
+    showSourceParts(fieldset);
+  });
+}
+
+// One create form at a time, the one of the kind chosen.
+const kindSelect = $("#new-kind");
+function showKind() {
+  for (const form of document.querySelectorAll("form[data-kind]")) {
+    form.hidden = form.dataset.kind !== kindSelect.value;
+  }
+}
+kindSelect.addEventListener("change", showKind);
+showKind();
+
+// The phase select of every create form: shown once the agenda has phases, the current
+// phase chosen by default.
+function syncPhaseFields(session) {
+  const phases = session.phases || [];
+  for (const select of document.querySelectorAll("form[data-kind] select[name=phase]")) {
+    const key = JSON.stringify([phases.map((p) => [p.id, p.title]), session.phase]);
+    select.closest(".phase-field").hidden = !phases.length;
+    if (select.dataset.key === key) continue;
+    select.dataset.key = key;
+    select.replaceChildren(h("option", { value: "" }, t("phase.no_phase")),
+      ...phases.map((p) => h("option", { value: p.id }, p.title)));
+    select.value = session.phase ?? "";
+  }
 }
 
 // -- the activities -----------------------------------------------------------------------
@@ -89,8 +132,10 @@ function activityCard(view) {
     title.textContent = activity.title;
     prompt.textContent = activity.prompt;
     prompt.hidden = !activity.prompt;
+    const phase = (live.state.session.phases || []).find((p) => p.id === activity.phase);
     fill(meta, ...[
-      t(`kind.${activity.kind}`),
+      kindLabel(activity.kind),
+      phase && t("phase.tag", { title: phase.title }),
       t(`activity.status.${activity.status}`),
       isCurrent && t("activity.current"),
       activity.revealed && t("activity.revealed"),
@@ -112,6 +157,8 @@ function render() {
   const session = live.state?.session;
   if (!session) return;
   renderSession(session);
+  syncPhaseFields(session);
+  syncSourceFields(document, session);
   const list = $("#activities");
   const known = session.activities.filter((a) => KINDS[a.kind]);
   $("#no-activities").hidden = known.length > 0;
@@ -126,6 +173,8 @@ live
     if (!form) return;
     forms.delete(command.id);
     form.reset();
+    delete form.querySelector("select[name=phase]")?.dataset.key;
+    render();
     say(t("activity.created"));
   })
   .on("error", (command, error) => {

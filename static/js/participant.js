@@ -1,9 +1,11 @@
 // The phone: shows the session's current activity and nothing else.
 
 import { KINDS } from "./activities/index.js";
+import { phaseLine } from "./agenda.js";
 import { $, announce, batched, fill, h, json, t } from "./dom.js";
 import { findActivity, Live } from "./live.js";
 import { showStatus } from "./status.js";
+import { countdown } from "./timer.js";
 
 const config = json("config"); // {code, ws}
 const live = new Live({ path: config.ws, code: config.code, role: "participant" });
@@ -32,6 +34,8 @@ function say(text, kind = "info") {
 }
 
 const ctx = { live, texts, say };
+const timer = countdown(live, { className: "timer timer-phone" });
+$("#timer").replaceChildren(timer.el);
 let mounted = null; // {key, widget, title, prompt}
 
 function mount(key, ...children) {
@@ -50,6 +54,10 @@ function render() {
   const state = live.state;
   if (!state) return;
   const session = state.session;
+  timer.update(session);
+  const phase = $("#phase");
+  phase.textContent = phaseLine(session);
+  phase.hidden = !phase.textContent;
   const view = session.status === "live" ? findActivity(session, session.current) : null;
   if (session.status === "closed") {
     return message("closed", t("session.closed_title"), t("session.closed_text"));

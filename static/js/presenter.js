@@ -1,15 +1,19 @@
 // The beamer: the current activity, big; the way in (code, link, QR) always beside it.
 
 import { KINDS } from "./activities/index.js";
+import { phaseLine } from "./agenda.js";
 import { $, batched, fill, h, json, plural, t } from "./dom.js";
 import { findActivity, Live } from "./live.js";
 import { showStatus } from "./status.js";
+import { countdown } from "./timer.js";
 
 const config = json("config"); // {code, ws, token}
 const live = new Live({ path: config.ws, code: config.code, role: "presenter", token: config.token });
 const stage = $("#stage");
 const count = $("#count");
 let mounted = null; // {key, widget, title, prompt}
+const timer = countdown(live, { className: "timer timer-beamer" });
+$("#timer").replaceChildren(timer.el);
 
 function show(key, ...children) {
   mounted = { key };
@@ -25,6 +29,8 @@ function render() {
   const session = live.state?.session;
   if (!session) return;
   count.textContent = plural("participants.count", session.participants.count);
+  timer.update(session);
+  $("#phase").textContent = phaseLine(session);
   const view = session.status === "live" ? findActivity(session, session.current) : null;
   document.body.classList.toggle("lobby", session.status !== "closed" && !view);
   if (session.status === "closed") {

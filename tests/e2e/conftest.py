@@ -3,11 +3,14 @@ moderator's laptop, each in its own browser context (own cookies and localStorag
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.e2e.axe import DEFAULT as AXE_DEFAULT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -60,3 +63,31 @@ def no_horizontal_scroll(page: Any) -> int:
     """How many pixels the page is wider than the viewport (0 is right)."""
     return int(page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+def axe_path() -> str | None:
+    path = os.environ.get("AXE_CORE_JS") or str(AXE_DEFAULT)
+    return path if os.path.isfile(path) else None
+
+
+@pytest.fixture
+def scene_page(open_page: Any) -> Iterator[Callable[..., Any]]:
+    """scene_page(url, clock=False, **options): a page under the server's real CSP.
+    axe-core is injected as an init script (which the CSP does not govern), so the checks
+    need no bypass; any CSP violation on the page fails the test."""
+    violations: list[str] = []
+
+    def open_(url: str, clock: bool = False, **options: Any) -> Any:
+        page = open_page(None, **options)
+        if clock:  # the test moves this page's clock (it keeps running until then)
+            page.clock.install()
+        path = axe_path()
+        if path:
+            page.add_init_script(path=path)
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        page.goto(url)
+        return page
+
+    yield open_
+    assert not violations, f"CSP violations: {violations}"

@@ -112,6 +112,7 @@ def test_moderator_runs_a_poll_and_reveals_results(
     console.wait_for_selector("#status[data-status=connected]")
     console.locator("#session-status", has_text="Läuft").wait_for()
 
+    console.get_by_label("Art der Aktivität").select_option("poll")
     form = console.locator("form[data-kind=poll]")
     form.get_by_label("Titel").fill("Welches Handlungsfeld zuerst?")
     form.get_by_label("Antwortmöglichkeiten, eine pro Zeile").fill(

@@ -177,3 +177,22 @@ def test_merges_conserve_support_and_authorship(steps: list[tuple[str, int, int,
     reachable = {i.id for root in data.wall() for i in [root, *data.duplicates(root)]}
     assert reachable == set(data.ideas)
     assert SessionState.from_events(scene.log).view("moderator") == scene.state.view("moderator")
+
+
+def test_changes_to_a_duplicate_show_on_its_card_and_hidden_ones_disappear() -> None:
+    scene = Scene().live()
+    ana, ben = scene.join(2)
+    ideas = scene.activity("ideas")
+    scene.run("idea.add", ana, activity=ideas, text="Radwege")
+    scene.run("idea.add", ben, activity=ideas, text="Radwegee")
+    scene.run("idea.merge", activity=ideas, idea="i2", into="i1")
+    scene.run("idea.edit", ben, activity=ideas, idea="i2", text="Radwege ausbauen")
+    edited = scene.state.project(scene.log[-1], "presenter")
+    assert edited is not None and edited["idea"]["id"] == "i1"
+    assert edited["idea"]["merged"] == [{"id": "i2", "text": "Radwege ausbauen"}]
+    scene.run("idea.hide", activity=ideas, idea="i2")
+    hidden = scene.state.project(scene.log[-1], "presenter")
+    assert hidden == {"activity": ideas, "idea": {**edited["idea"], "merged": []}}
+    assert scene.state.view("presenter")["activities"][0]["ideas"][0]["merged"] == []
+    full = scene.state.view("moderator")["activities"][0]["ideas"][0]["merged"]
+    assert full == [{"id": "i2", "text": "Radwege ausbauen"}], "the moderator still sees it"

@@ -66,8 +66,17 @@ class IdeasData:
         return sorted(shown, key=lambda i: not i.pinned)
 
 
-def _merged(data: IdeasData, idea: Idea) -> list[dict[str, str]]:
-    return [{"id": d.id, "text": d.text} for d in data.duplicates(idea)]
+def _merged(data: IdeasData, idea: Idea, public: bool = False) -> list[dict[str, str]]:
+    # A duplicate the moderator hid (or its author withdrew) is hidden under its idea too.
+    return [{"id": d.id, "text": d.text} for d in data.duplicates(idea)
+            if not public or not (d.hidden or d.withdrawn)]
+
+
+def _root(data: IdeasData, idea: Idea) -> Idea:
+    """The idea on the wall that this one is merged into (itself when not merged)."""
+    while idea.merged_into is not None:
+        idea = data.ideas[idea.merged_into]
+    return idea
 
 
 def _full(data: IdeasData, idea: Idea) -> dict[str, Any]:
@@ -81,7 +90,8 @@ def _full(data: IdeasData, idea: Idea) -> dict[str, Any]:
 def _public(data: IdeasData, idea: Idea) -> dict[str, Any]:
     # No support count: that is a result, and results travel only as results (until reveal).
     return {"id": idea.id, "text": idea.text, "at": iso(idea.at), "edited": idea.edited,
-            "pinned": idea.pinned, "cluster": idea.cluster, "merged": _merged(data, idea)}
+            "pinned": idea.pinned, "cluster": idea.cluster,
+            "merged": _merged(data, idea, public=True)}
 
 
 def _flag(name: str) -> Any:
@@ -355,14 +365,20 @@ class Ideas(Kind):
         if not self._wall_visible(activity, audience):
             return None
         if event.type == "idea.merged":
-            return {**base, "idea": idea.id, "into": _public(data, data.ideas[d["into"]])}
+            into = _root(data, data.ideas[d["into"]])
+            return {**base, "idea": idea.id, "into": _public(data, into)} \
+                if into.visible else {**base, "idea": idea.id}
         if event.type == "idea.unmerged":
             return {**base, "idea": _public(data, idea),
                     "from": _public(data, data.ideas[d["from"]])}
+        if idea.merged_into is not None:
+            # A change to a duplicate shows on the card of the idea it is merged into.
+            root = _root(data, idea)
+            return {**base, "idea": _public(data, root)} if root.visible else None
         if event.type in {"idea.withdrawn", "idea.hidden"}:
             return {**base, "idea": idea.id}
         if not idea.visible:
-            return None  # pending, hidden or merged: it stays with the moderator
+            return None  # pending or hidden: it stays with the moderator
         return {**base, "idea": _public(data, idea)}
 
     def mine(self, activity: Activity, participant: str) -> dict[str, Any] | None:

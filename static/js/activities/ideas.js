@@ -1,23 +1,41 @@
-// Idea collection: the phone posts, edits and withdraws its own ideas; the beamer shows the
-// wall as cards; the moderator hides, restores and corrects.
+// Idea collection: the phone posts, edits and withdraws its own ideas and supports others';
+// the beamer shows the wall as cards, grouped by cluster; the moderator approves, hides,
+// corrects, pins, merges and clusters (ideas_admin.js).
 
-import { fill, h, plural, syncList, t } from "../dom.js";
+import { fill, h, keepFocus, plural, syncList, t } from "../dom.js";
+import { cardParts, groupedWall } from "./ideas_wall.js";
 
-const TEXT_LIMIT = 280;
-const order = (idea) => Number(String(idea.id).slice(1)) || 0; // i1, i2, ... in posting order
+export { configFrom, moderator } from "./ideas_admin.js";
 
+export const TEXT_LIMIT = 280;
+
+// Idea events carry the idea as this audience sees it (or only its id when it left the
+// wall), and with a merge or unmerge also the other idea ("into"/"from").
 export function reduce(activity, name, data) {
+  if (name.startsWith("cluster.")) return reduceCluster(activity, data);
   const ideas = (activity.ideas ||= []);
-  const id = typeof data.idea === "string" ? data.idea : data.idea.id;
-  const index = ideas.findIndex((i) => i.id === id);
-  if (typeof data.idea === "string") {
-    // withdrawn or hidden: the audience only learns that it is gone
-    if (index >= 0) ideas.splice(index, 1);
-  } else if (index >= 0) ideas[index] = data.idea;
-  else {
-    ideas.push(data.idea);
-    ideas.sort((a, b) => order(a) - order(b));
+  for (const key of ["idea", "into", "from"]) {
+    const value = data[key];
+    if (value == null) continue;
+    const id = typeof value === "string" ? value : value.id;
+    const index = ideas.findIndex((i) => i.id === id);
+    if (typeof value === "string") {
+      if (index >= 0) ideas.splice(index, 1);
+    } else if (index >= 0) ideas[index] = value;
+    else ideas.push(value);
   }
+}
+
+function reduceCluster(activity, data) {
+  const clusters = (activity.clusters ||= []);
+  if (typeof data.cluster === "string") { // deleted: its ideas are in no cluster now
+    activity.clusters = clusters.filter((c) => c.id !== data.cluster);
+    for (const idea of activity.ideas || []) if (idea.cluster === data.cluster) idea.cluster = null;
+    return;
+  }
+  const old = clusters.find((c) => c.id === data.cluster.id);
+  if (old) Object.assign(old, data.cluster);
+  else clusters.push(data.cluster);
 }
 
 // What an ack tells the phone about its own ideas (the server sends no event for them
@@ -27,8 +45,14 @@ export function acked(ctx, command, ack) {
   const own = (mine.ideas ||= []);
   if (command.type === "idea.add" && ack.result?.idea) {
     ctx.texts.set(ack.result.idea, command.text.trim());
-    if (!own.some((i) => ownId(i) === ack.result.idea)) own.push(ack.result.idea);
-    ctx.say(t("idea.sent"));
+    if (!own.some((i) => ownId(i) === ack.result.idea)) {
+      own.push({ id: ack.result.idea, text: command.text.trim(), pending: Boolean(ack.result.pending) });
+    }
+    ctx.say(t(ack.result.pending ? "idea.sent_pending" : "idea.sent"));
+  } else if (command.type === "idea.support") {
+    const supported = (mine.supported || []).filter((id) => id !== command.idea);
+    if (ack.result?.support ?? command.support) supported.push(command.idea);
+    mine.supported = supported;
   } else if (command.type === "idea.edit") {
     ctx.texts.set(command.idea, command.text.trim());
     ctx.say(t("idea.saved"));
@@ -40,7 +64,7 @@ export function acked(ctx, command, ack) {
 
 const ownId = (entry) => (typeof entry === "string" ? entry : entry.id);
 
-function textArea(id, value = "") {
+export function textArea(id, value = "") {
   const area = h("textarea", { id, name: "text", maxlength: TEXT_LIMIT, rows: 3, required: true });
   area.value = value;
   return area;
@@ -80,12 +104,47 @@ export function participant(ctx) {
   const ownHeading = h("h3", {});
   const ownList = h("ul", { class: "cards own" });
   const wallHeading = h("h3", {}, t("idea.wall"));
-  const wall = h("ul", { class: "cards" });
-  const el = h("div", { class: "stack" }, form, closed, ownHeading, ownList, wallHeading, wall);
+  const wall = groupedWall({ listClass: "cards", headingLevel: "h4", makeCard: () => wallCard(), fillCard: (li, idea) => fillWallCard(li, idea) });
+  const el = h("div", { class: "stack" }, form, closed, ownHeading, ownList, wallHeading, wall.el);
+  const ownIds = () => new Set((ctx.live.state.mine[activity.id]?.ideas || []).map(ownId));
+
+  function supported(id) {
+    const pending = ctx.live.pending("idea.support").filter((c) => c.idea === id).pop();
+    return pending ? pending.support : (ctx.live.state.mine[activity.id]?.supported || []).includes(id);
+  }
+
+  // A wall card on the phone: the idea, and a support button for others' ideas.
+  function wallCard() {
+    const button = h("button", { type: "button", class: "support" });
+    button.addEventListener("click", () => ctx.live.send("idea.support",
+      { activity: activity.id, idea: button.dataset.idea, support: button.getAttribute("aria-pressed") !== "true" }));
+    return h("li", { class: "card" }, h("p", { class: "idea-text" }), h("p", { class: "hint also" }),
+      h("p", { class: "hint meta" }), h("div", { class: "actions" }, button));
+  }
+
+  function fillWallCard(li, idea) {
+    const parts = cardParts(activity, idea);
+    const [text, also, meta, actions] = li.children;
+    text.textContent = parts.text;
+    also.textContent = parts.merged;
+    also.hidden = !parts.merged;
+    const own = ownIds().has(idea.id);
+    meta.textContent = [own && t("idea.yours"), parts.meta].filter(Boolean).join(" · ");
+    meta.hidden = !meta.textContent;
+    const button = actions.firstChild;
+    const on = supported(idea.id);
+    actions.hidden = own || !activity.config.support || activity.status !== "active";
+    button.dataset.idea = idea.id;
+    button.setAttribute("aria-pressed", String(on));
+    button.classList.toggle("primary", on);
+    button.textContent = t(on ? "idea.supported" : "idea.support");
+  }
 
   function ownItems() {
     const mine = ctx.live.state.mine[activity.id]?.ideas || [];
-    const items = mine.map((entry) => ({ id: ownId(entry), text: entry.text }));
+    const onWall = new Set((activity.ideas || []).map((i) => i.id));
+    const items = mine.map((entry) => ({ id: ownId(entry), text: entry.text,
+      pending: entry.pending && !onWall.has(ownId(entry)), merged: Boolean(entry.merged_into) }));
     for (const c of ctx.live.pending("idea.add")) {
       if (c.activity === activity.id) items.push({ id: c.id, text: c.text, sending: true });
     }
@@ -104,7 +163,8 @@ export function participant(ctx) {
     li.show = () => {
       const withdrawing = ctx.live.pending("idea.withdraw").some((c) => c.idea === item.id);
       const editable = activity.status === "active" && !item.sending && !withdrawing;
-      const status = item.sending ? t("idea.sending") : withdrawing ? t("idea.withdrawing") : "";
+      const status = item.sending ? t("idea.sending") : withdrawing ? t("idea.withdrawing")
+        : item.pending ? t("idea.pending") : item.merged ? t("idea.merged_own") : "";
       fill(li,
         h("p", { class: "idea-text" }, textOf(item)),
         status && h("p", { class: "hint" }, status),
@@ -169,18 +229,10 @@ export function participant(ctx) {
       ownHeading.hidden = ownList.hidden = !items.length;
       syncList(ownList, items, (i) => i.id, ownItem, (li) => { if (!li.editing) li.show(); });
       const revealed = view.revealed;
-      wallHeading.hidden = wall.hidden = !revealed;
-      if (revealed) syncList(wall, view.ideas || [], (i) => i.id, card, fillCard);
+      wallHeading.hidden = wall.el.hidden = !revealed;
+      if (revealed) keepFocus(wall.el, () => wall.update(view, view.ideas || []));
     },
   };
-}
-
-function card() {
-  return h("li", { class: "card" }, h("p", { class: "idea-text" }));
-}
-
-function fillCard(li, idea) {
-  li.firstChild.textContent = idea.text;
 }
 
 // -- presenter ----------------------------------------------------------------------------
@@ -188,90 +240,38 @@ function fillCard(li, idea) {
 export function presenter() {
   const count = h("p", { class: "count" });
   const empty = h("p", { class: "note" });
-  const wall = h("ul", { class: "wall", "aria-live": "polite", "aria-relevant": "additions" });
   let first = true;
+  let current = null;
+  const wall = groupedWall({
+    listClass: "wall", live: true,
+    makeCard: () => {
+      const li = h("li", { class: "card" }, h("p", { class: "idea-text" }), h("p", { class: "also" }), h("p", { class: "meta" }));
+      if (!first) li.classList.add("new"); // only ideas arriving live fade in
+      return li;
+    },
+    fillCard: (li, idea) => {
+      const parts = cardParts(current, idea);
+      const [text, also, meta] = li.children;
+      text.textContent = parts.text;
+      also.textContent = parts.merged;
+      also.hidden = !parts.merged;
+      meta.textContent = parts.meta;
+      meta.hidden = !parts.meta;
+      li.classList.toggle("pinned", Boolean(idea.pinned));
+    },
+  });
   return {
-    el: h("div", { class: "stack" }, count, empty, wall),
+    el: h("div", { class: "stack" }, count, empty, wall.el),
     update(view) {
+      current = view;
       const ideas = view.ideas || [];
       const shown = view.config.live_wall || view.revealed;
       count.textContent = plural("idea.count", ideas.length);
       count.hidden = !shown;
       empty.textContent = shown ? t("idea.none_yet") : t("idea.wall_later");
       empty.hidden = shown && ideas.length > 0;
-      syncList(wall, ideas, (i) => i.id, () => {
-        const li = card();
-        if (!first) li.classList.add("new"); // only ideas arriving live fade in
-        return li;
-      }, fillCard);
+      wall.update(view, ideas);
       first = false;
-    },
-  };
-}
-
-// -- moderator ----------------------------------------------------------------------------
-
-// The config of activity.create from the form in templates/moderator/activities/ideas.html.
-export function configFrom(data) {
-  return { live_wall: data.get("live_wall") === "on" };
-}
-
-export function moderator(ctx) {
-  let activity = null;
-  const count = h("p", { class: "hint" });
-  const list = h("ul", { class: "idea-admin" });
-
-  function item(idea) {
-    const li = h("li", {});
-    li.show = (current) => {
-      const flags = [current.hidden && t("idea.hidden"), current.withdrawn && t("idea.withdrawn"),
-        current.edited && t("idea.edited")].filter(Boolean);
-      li.classList.toggle("muted", current.hidden || current.withdrawn);
-      const toggle = current.hidden
-        ? h("button", { type: "button", onclick: () => send("idea.restore", current) }, t("idea.restore"))
-        : h("button", { type: "button", onclick: () => send("idea.hide", current) }, t("idea.hide"));
-      fill(li,
-        h("p", { class: "idea-text" }, current.text),
-        flags.length ? h("p", { class: "hint" }, flags.join(" · ")) : null,
-        !current.withdrawn && !ctx.closed() && h("div", { class: "actions" }, toggle,
-          h("button", { type: "button", onclick: () => li.edit(current) }, t("idea.edit"))),
-      );
-    };
-    li.edit = (current) => {
-      li.editing = true;
-      const editor = textArea(`mod-edit-${activity.id}-${current.id}`, current.text);
-      const done = () => {
-        li.editing = false;
-        li.show(findIdea(current.id) || current);
-        li.querySelector("button")?.focus();
-      };
-      fill(li, h("form", { class: "stack", onsubmit: (e) => {
-        e.preventDefault();
-        const text = editor.value.trim();
-        if (!text) return ctx.say(t("idea.empty"), "error");
-        ctx.live.send("idea.edit", { activity: activity.id, idea: current.id, text });
-        done();
-      } },
-        h("label", { for: editor.id }, t("idea.edit_label")), editor,
-        h("div", { class: "actions" },
-          h("button", { class: "primary", type: "submit" }, t("idea.save")),
-          h("button", { type: "button", onclick: done }, t("common.cancel")))));
-      editor.focus();
-    };
-    return li;
-  }
-
-  const send = (type, idea) => ctx.live.send(type, { activity: activity.id, idea: idea.id });
-  const findIdea = (id) => (activity.ideas || []).find((i) => i.id === id);
-
-  return {
-    el: h("div", { class: "stack" }, count, list),
-    update(view) {
-      activity = view;
-      const ideas = view.ideas || [];
-      const visible = ideas.filter((i) => !i.hidden && !i.withdrawn).length;
-      count.textContent = plural("idea.count", visible);
-      syncList(list, ideas, (i) => i.id, item, (li, idea) => { if (!li.editing) li.show(idea); });
     },
   };
 }

@@ -1,0 +1,165 @@
+// Dot voting: each phone spends N dots on the items, at most M on one; the result is the
+// items ranked by their dots (for the moderator always, for beamer and phones once revealed).
+
+import { bars } from "../charts.js";
+import { h, plural, syncList, t } from "../dom.js";
+import { itemList, itemsFromForm, itemsOf, itemsSummary, labelOf } from "./items.js";
+
+export function reduce() {
+  // Dots never arrive as events, only as tallies.
+}
+
+export function acked(ctx, command, ack) {
+  if (command.type !== "dots.set" || !ack.result?.placed) return;
+  ctx.live.state.mine[command.activity] = { placed: ack.result.placed, left: ack.result.left };
+}
+
+// Ranked bars: most dots first, ties in item order (the results come in item order).
+export function results() {
+  const chart = bars({ ranked: true });
+  const total = h("p", { class: "hint", "aria-live": "polite" });
+  return {
+    el: h("div", { class: "results" }, chart.el, total),
+    update(view) {
+      const r = view.results;
+      const items = [...r.items].map((item, i) => ({ ...item, i }))
+        .sort((a, b) => b.dots - a.dots || a.i - b.i);
+      const max = Math.max(1, ...items.map((item) => item.dots));
+      let rank = 0;
+      chart.update(items.map((item, i) => {
+        if (i === 0 || item.dots !== items[i - 1].dots) rank = i + 1;
+        return { key: item.id, label: labelOf(view, item.id), value: item.dots, max, rank,
+          text: `${plural("dots.points", item.dots)} · ${plural("dots.people", item.voters)}` };
+      }));
+      total.textContent = t("dots.total", { people: plural("dots.people", r.voters),
+        points: plural("dots.points", r.dots) });
+    },
+  };
+}
+
+const rules = (config) => t("dots.rules", { dots: plural("dots.points", config.dots),
+  per_item: plural("dots.points", config.per_item) });
+
+// -- participant --------------------------------------------------------------------------
+
+export function participant(ctx) {
+  let activity = null;
+  const how = h("p", { class: "hint" });
+  const left = h("p", { class: "dots-left", "aria-live": "polite", "aria-atomic": "true" });
+  const list = h("ul", { class: "dot-items" });
+  const group = h("fieldset", {}, h("legend", {}, t("dots.legend")), how, list);
+  const closed = h("p", { class: "note" }, t("activity.closed"));
+  const heading = h("h3", {}, t("poll.results"));
+  const chart = results();
+  const el = h("div", { class: "stack" }, group, left, closed, heading, chart.el);
+
+  // Own dots as the server has them, with the commands still on their way laid over them.
+  function placed() {
+    const own = { ...(ctx.live.state.mine[activity.id]?.placed || {}) };
+    for (const c of ctx.live.pending("dots.set")) if (c.activity === activity.id) own[c.item] = c.count;
+    return own;
+  }
+
+  function change(item, delta) {
+    const own = placed();
+    const count = (own[item.id] || 0) + delta;
+    const spent = Object.values(own).reduce((a, b) => a + b, 0);
+    const config = activity.config;
+    if (activity.status !== "active") return;
+    if (count < 0) return;
+    if (delta > 0 && spent >= config.dots) return ctx.say(t("dots.none_left"), "error");
+    if (count > config.per_item) {
+      return ctx.say(t("dots.item_full", { n: config.per_item }), "error");
+    }
+    ctx.live.send("dots.set", { activity: activity.id, item: item.id, count });
+  }
+
+  function row(item) {
+    const labelId = `dots-${activity.id}-${item.id}`;
+    const minus = h("button", { type: "button", class: "step", onclick: () => change(item, -1) }, "−");
+    const plus = h("button", { type: "button", class: "step", onclick: () => change(item, 1) }, "+");
+    const pips = h("span", { class: "pips", "aria-hidden": "true" });
+    const count = h("span", { class: "dot-count" });
+    return h("li", { class: "dot-item" },
+      h("span", { class: "dot-label", id: labelId }),
+      h("span", { class: "dot-controls" }, minus, h("span", { class: "dot-state" }, pips, count), plus));
+  }
+
+  return {
+    el,
+    update(view) {
+      activity = view;
+      const config = view.config;
+      const own = placed();
+      const spent = Object.values(own).reduce((a, b) => a + b, 0);
+      const open = view.status === "active";
+      how.textContent = rules(config);
+      left.textContent = t("dots.left", { left: plural("dots.points", config.dots - spent),
+        dots: config.dots });
+      syncList(list, itemsOf(view), (i) => i.id, row, (li, item) => {
+        const n = own[item.id] || 0;
+        const [name, controls] = li.children;
+        const [minus, state, plus] = controls.children;
+        name.textContent = item.label;
+        state.lastChild.textContent = plural("dots.points", n);
+        state.firstChild.textContent = "●".repeat(n) + "○".repeat(Math.max(0, config.per_item - n));
+        li.classList.toggle("chosen", n > 0);
+        minus.setAttribute("aria-label", t("dots.remove", { item: item.label }));
+        plus.setAttribute("aria-label", t("dots.add", { item: item.label }));
+        // aria-disabled, not disabled: the focused button stays focused when it runs out.
+        minus.setAttribute("aria-disabled", String(!open || n === 0));
+        plus.setAttribute("aria-disabled",
+          String(!open || n >= config.per_item || spent >= config.dots));
+        controls.hidden = !open && n === 0;
+      });
+      closed.hidden = open;
+      const revealed = view.revealed && view.results;
+      heading.hidden = chart.el.hidden = !revealed;
+      if (revealed) chart.update(view);
+    },
+  };
+}
+
+// -- presenter ----------------------------------------------------------------------------
+
+export function presenter() {
+  const how = h("p", { class: "hint" });
+  const items = itemList();
+  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
+  const chart = results();
+  return {
+    el: h("div", { class: "stack" }, how, items.el, waiting, chart.el),
+    update(view) {
+      const revealed = Boolean(view.revealed && view.results);
+      how.textContent = rules(view.config);
+      how.hidden = items.el.hidden = waiting.hidden = revealed;
+      chart.el.hidden = !revealed;
+      if (revealed) chart.update(view);
+      else items.update(itemsOf(view));
+    },
+  };
+}
+
+// -- moderator ----------------------------------------------------------------------------
+
+export function configFrom(data) {
+  return { items: itemsFromForm(data), dots: Number(data.get("dots")),
+    per_item: Number(data.get("per_item")) };
+}
+
+export function moderator(ctx) {
+  const how = h("p", { class: "hint" });
+  const summary = itemsSummary(ctx);
+  const chart = results();
+  return {
+    el: h("div", { class: "stack" }, how, summary.el, chart.el),
+    update(view) {
+      how.textContent = rules(view.config);
+      const counted = Boolean(view.results && Array.isArray(view.items));
+      summary.el.hidden = counted;
+      chart.el.hidden = !counted;
+      if (counted) chart.update(view);
+      else summary.update(view);
+    },
+  };
+}

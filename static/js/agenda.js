@@ -1,0 +1,176 @@
+// The agenda: phases with planned minutes, the current phase, and the session timer. The
+// reducer applies the session-level events for every page; the panel is the console's.
+
+import { changed, fill, h, keepFocus, plural, syncList, t } from "./dom.js";
+
+// Applies phase.* and timer.* events (docs/protocol.md, "Agenda and timers"); returns true
+// when the event was one of them. session.closed ends the current phase and the timer too.
+export function reduceSession(session, name, data, at) {
+  if (name.startsWith("timer.")) {
+    session.timer = data.timer ?? null;
+    return true;
+  }
+  const phases = (session.phases ||= []);
+  // Each phase event carries the whole phase (and the one it ended) as this audience sees it.
+  const put = (phase) => {
+    if (!phase || typeof phase !== "object") return null;
+    const old = phases.find((p) => p.id === phase.id);
+    if (old) return Object.assign(old, phase);
+    phases.push(phase);
+    return phase;
+  };
+  switch (name) {
+    case "phase.created":
+    case "phase.updated":
+    case "phase.started": {
+      put(data.previous);
+      const phase = put(data.phase);
+      if ("current" in data) session.phase = data.current;
+      else if (name === "phase.started") session.phase = phase?.id ?? null;
+      return true;
+    }
+    case "session.closed": {
+      const current = phases.find((p) => p.id === session.phase);
+      if (current && !current.ended) current.ended = at;
+      session.phase = null;
+      session.timer = null;
+      return false; // live.js does the rest
+    }
+    default:
+      return false;
+  }
+}
+
+export const currentPhase = (session) =>
+  (session.phases || []).find((p) => p.id === session.phase) ?? null;
+
+// "Phase 2 of 5: Collect" for the phone and the beamer, or "" without phases.
+export function phaseLine(session) {
+  const phases = session.phases || [];
+  const phase = currentPhase(session);
+  if (!phase) return "";
+  return t("phase.line", { n: phases.indexOf(phase) + 1, total: phases.length, title: phase.title });
+}
+
+// Minutes a phase actually ran: from its start to its end, or to now while it runs.
+export function actualMinutes(phase, now) {
+  if (!phase.started) return null;
+  const end = phase.ended ? Date.parse(phase.ended) : now;
+  return Math.max(0, Math.round((end - Date.parse(phase.started)) / 60000));
+}
+
+function minutesText(n) {
+  return n == null ? t("phase.none") : plural("phase.minutes", n);
+}
+
+// -- the console's agenda panel -------------------------------------------------------------
+
+export function agendaPanel(live, say) {
+  const list = h("ol", { class: "phases" });
+  const total = h("p", { class: "hint" });
+  const title = h("input", { id: "phase-title", name: "title", maxlength: 200, required: true });
+  const minutes = h("input", { id: "phase-minutes", name: "minutes", type: "number", min: 1,
+    max: 600, inputmode: "numeric" });
+  const notes = h("textarea", { id: "phase-notes", name: "notes", rows: 2, maxlength: 4000 });
+  const form = h("form", { class: "stack create-phase", onsubmit: (e) => {
+    e.preventDefault();
+    const fields = phaseFields(title, minutes, notes, say);
+    if (!fields) return;
+    live.send("phase.create", fields);
+    form.reset();
+  } },
+    h("h3", {}, t("phase.new")),
+    h("label", { for: title.id }, t("phase.title")), title,
+    h("label", { for: minutes.id }, t("phase.planned_minutes")), minutes,
+    h("label", { for: notes.id }, t("phase.notes")), notes,
+    h("button", { type: "submit" }, t("phase.create")));
+  const el = h("div", { class: "stack agenda" }, total, list, form);
+  let session = null;
+
+  function item(phase) {
+    const li = h("li", { class: "phase" });
+    li.show = (p) => {
+      const isCurrent = session.phase === p.id;
+      const actual = actualMinutes(p, live.now());
+      li.classList.toggle("current", isCurrent);
+      const canStart = session.status === "live" && !isCurrent;
+      fill(li,
+        h("p", { class: "phase-title" }, p.title,
+          isCurrent ? h("span", { class: "tag" }, t("phase.current")) : null,
+          p.ended ? h("span", { class: "tag" }, t("phase.done")) : null),
+        h("p", { class: "phase-times" },
+          h("span", {}, t("phase.planned", { minutes: minutesText(p.minutes) })),
+          " · ",
+          h("span", {}, t("phase.actual", { minutes: actual == null ? "–" : minutesText(actual) }))),
+        p.notes ? h("details", {}, h("summary", {}, t("phase.notes_summary")),
+          h("p", { class: "phase-notes" }, p.notes)) : null,
+        session.status !== "closed" && h("div", { class: "actions" },
+          canStart && h("button", { type: "button", class: "primary",
+            onclick: () => live.send("phase.start", { phase: p.id }) }, t("phase.start")),
+          h("button", { type: "button", onclick: () => li.edit(p) }, t("phase.edit"))));
+    };
+    li.edit = (p) => {
+      li.editing = true;
+      const id = `phase-${p.id}`;
+      const eTitle = h("input", { id: `${id}-title`, maxlength: 200, required: true, value: p.title });
+      const eMinutes = h("input", { id: `${id}-minutes`, type: "number", min: 1, max: 600,
+        inputmode: "numeric", value: p.minutes ?? "" });
+      const eNotes = h("textarea", { id: `${id}-notes`, rows: 2, maxlength: 4000 });
+      eNotes.value = p.notes ?? "";
+      const done = () => {
+        li.editing = false;
+        li.signature = null;
+        li.show(findPhase(p.id) || p);
+        li.querySelector("button")?.focus();
+      };
+      fill(li, h("form", { class: "stack", onsubmit: (e) => {
+        e.preventDefault();
+        const fields = phaseFields(eTitle, eMinutes, eNotes, say);
+        if (!fields) return;
+        live.send("phase.update", { phase: p.id, ...fields });
+        done();
+      } },
+        h("label", { for: eTitle.id }, t("phase.title")), eTitle,
+        h("label", { for: eMinutes.id }, t("phase.planned_minutes")), eMinutes,
+        h("label", { for: eNotes.id }, t("phase.notes")), eNotes,
+        h("div", { class: "actions" },
+          h("button", { type: "submit", class: "primary" }, t("idea.save")),
+          h("button", { type: "button", onclick: done }, t("common.cancel")))));
+      eTitle.focus();
+    };
+    return li;
+  }
+
+  const findPhase = (id) => (session?.phases || []).find((p) => p.id === id);
+
+  function update(next) {
+    session = next;
+    const phases = session.phases || [];
+    const planned = phases.reduce((sum, p) => sum + (p.minutes || 0), 0);
+    total.textContent = phases.length ? t("phase.total", { minutes: minutesText(planned) }) : t("phase.empty");
+    keepFocus(list, () => syncList(list, phases, (p) => p.id, item, (li, p) => {
+      if (!li.editing && changed(li, p, session.phase, session.status, actualMinutes(p, live.now()))) li.show(p);
+    }));
+    form.hidden = session.status === "closed";
+  }
+
+  // The running phase's actual minutes grow without any event.
+  setInterval(() => { if (session?.phase) update(session); }, 15000);
+  return { el, update };
+}
+
+function phaseFields(title, minutes, notes, say) {
+  const fields = { title: title.value.trim() };
+  if (!fields.title) {
+    say(t("phase.title_missing"), "error");
+    return null;
+  }
+  const n = minutes.value === "" ? null : Number(minutes.value);
+  if (n !== null && (!Number.isInteger(n) || n < 1 || n > 600)) {
+    say(t("timer.minutes_invalid"), "error");
+    return null;
+  }
+  fields.minutes = n;
+  fields.notes = notes.value.trim() || null;
+  return fields;
+}
