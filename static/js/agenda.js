@@ -59,6 +59,14 @@ export function actualMinutes(phase, now) {
   return Math.max(0, Math.round((end - Date.parse(phase.started)) / 60000));
 }
 
+// One click starts the phase and its countdown: the phase's own timer minutes, else its
+// planned minutes; a phase without either starts without a timer.
+function startPhase(live, phase) {
+  live.send("phase.start", { phase: phase.id });
+  const minutes = phase.timer ?? phase.minutes;
+  if (minutes) live.send("timer.start", { seconds: minutes * 60, label: phase.title });
+}
+
 function minutesText(n) {
   return n == null ? t("phase.none") : plural("phase.minutes", n);
 }
@@ -106,7 +114,7 @@ export function agendaPanel(live, say) {
           h("p", { class: "phase-notes" }, p.notes)) : null,
         session.status !== "closed" && h("div", { class: "actions" },
           canStart && h("button", { type: "button", class: "primary",
-            onclick: () => live.send("phase.start", { phase: p.id }) }, t("phase.start")),
+            onclick: () => startPhase(live, p) }, t("phase.start")),
           h("button", { type: "button", onclick: () => li.edit(p) }, t("phase.edit"))));
     };
     li.edit = (p) => {

@@ -121,6 +121,10 @@ export function timerControls(live, say) {
       display.update(session);
       const timer = session.timer;
       const usable = ["open", "live"].includes(session.status);
+      // Suggest the current phase's countdown unless the moderator is typing a number.
+      const phase = session.phases?.find((p) => p.id === session.phase);
+      const suggested = phase?.timer ?? phase?.minutes;
+      if (suggested && document.activeElement !== minutes) minutes.value = String(suggested);
       el.hidden = !usable && !timer;
       controls.hidden = !timer || !usable;
       start.hidden = !usable;

@@ -36,6 +36,9 @@ def test_phases_and_timer(live_session: dict[str, Any], scene_page: Any) -> None
     expect(phases.nth(0).locator(".phase-times")).to_have_text(
         "geplant 10 Min. · tatsächlich 0 Min.")
     expect(phases.nth(1).locator(".phase-times")).to_have_text("geplant 20 Min. · tatsächlich –")
+    # One click started the phase's countdown too: its planned ten minutes.
+    expect(mod.locator(".timer-time")).to_have_text(re.compile(r"^(10:00|9:5\d)$"))
+    expect(mod.locator(".timer-label")).to_have_text("· Ankommen")
 
     # With phases, a new activity sits under the current phase unless another is chosen.
     mod.get_by_label("Art der Aktivität").select_option("words")
@@ -86,11 +89,14 @@ def test_phases_and_timer(live_session: dict[str, Any], scene_page: Any) -> None
     expect(phases.nth(0).locator(".tag")).to_have_text("beendet")
     expect(phases.nth(1).locator(".tag")).to_have_text("läuft")
     expect(phone.locator("#phase")).to_have_text("Phase 2 von 2: Ideen sammeln")
+    expect(phone.locator(".timer-label")).to_have_text("· Ideen sammeln")
     mod.clock.fast_forward("12:00")  # twelve minutes later on the console's clock
     expect(phases.nth(1).locator(".phase-times")).to_have_text(
         "geplant 20 Min. · tatsächlich 12 Min.")
     expect(phases.nth(0).locator(".phase-times")).to_have_text(
         "geplant 10 Min. · tatsächlich 0 Min.")
+    expect(mod.locator(".timer-time")).to_have_text(re.compile(r"^(8:00|7:5\d)$"))
+    mod.clock.fast_forward("08:00")
     expect(mod.locator(".timer-time")).to_have_text("0:00")
     expect(mod.locator(".timer-state")).to_have_text("Die Zeit ist um")
     expect(mod.locator(".timer [aria-live]")).to_have_text("Die Zeit ist um")
