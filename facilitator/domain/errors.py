@@ -18,10 +18,14 @@ class Refusal(Exception):
 
     code = "invalid"
 
-    def __init__(self, message: str, **params: Any) -> None:
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None,
+                 **params: Any) -> None:
         super().__init__(message.format(**params) if params else message)
         self.message = message
         self.params = params
+        # Data for programs, sent as `details` of the error (e.g. a sheet field's current
+        # value after a conflicting edit).
+        self.details = details
 
 
 class Invalid(Refusal):
@@ -52,6 +56,13 @@ class LimitReached(Refusal):
     code = "limit_reached"
 
 
+class Conflict(Refusal):
+    """Someone else changed the thing meanwhile; `details` carries its current state."""
+
+    code = "conflict"
+
+
 REFUSALS: tuple[type[Refusal], ...] = (
     Invalid, Forbidden, NotFound, SessionStateError, ActivityClosed, NotYours, LimitReached,
+    Conflict,
 )

@@ -25,7 +25,7 @@ SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong")
 ERROR_CODES = (
     "bad_json", "bad_message", "unknown_type", "too_large", "rate_limited", "forbidden",
     "not_found", "session_state", "activity_closed", "invalid", "not_yours", "limit_reached",
-    "busy",
+    "busy", "conflict",
 )
 
 # The event types of the log. Input events of the voting kinds reach nobody (results travel
@@ -249,8 +249,12 @@ def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str,
     return {"type": "ack", "id": ident, "seq": seq, "result": result}
 
 
-def error(ident: str | None, code: str, message: str) -> dict[str, Any]:
-    return {"type": "error", "id": ident, "code": code, "message": message}
+def error(ident: str | None, code: str, message: str,
+          details: dict[str, Any] | None = None) -> dict[str, Any]:
+    out = {"type": "error", "id": ident, "code": code, "message": message}
+    if details is not None:
+        out["details"] = details
+    return out
 
 
 def pong(ident: str | None) -> dict[str, Any]:

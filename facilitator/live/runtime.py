@@ -175,7 +175,7 @@ class SessionRuntime:
             decision = self.state.decide(command)
         except Refusal as refusal:
             text = self.translate(self.state.language, refusal.message, refusal.params)
-            return protocol.error(command.id, refusal.code, text)
+            return protocol.error(command.id, refusal.code, text, refusal.details)
         last = None
         for name, data in decision.events:
             event = Event(self.state.seq + 1, name, data, command.at)

@@ -17,7 +17,7 @@ STATUS = {
     "invalid": 400, "bad_message": 400, "bad_json": 400, "too_large": 413,
     "forbidden": 403, "not_found": 404, "session_state": 409, "activity_closed": 409,
     "not_yours": 403, "limit_reached": 409, "rate_limited": 429, "busy": 503,
-    "session_not_open": 409, "unauthorised": 401,
+    "session_not_open": 409, "unauthorised": 401, "conflict": 409,
 }
 
 
