@@ -251,7 +251,7 @@ def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str,
 
 def error(ident: str | None, code: str, message: str,
           details: dict[str, Any] | None = None) -> dict[str, Any]:
-    out = {"type": "error", "id": ident, "code": code, "message": message}
+    out: dict[str, Any] = {"type": "error", "id": ident, "code": code, "message": message}
     if details is not None:
         out["details"] = details
     return out

@@ -1,6 +1,7 @@
 // Items of dots, ranking, scale and matrix: typed in as lines, or taken from an earlier
 // activity (all, a cluster, the top N) when the activity is first activated. Shared by the
-// four kinds: reading the items of a view, and the "items" part of their create forms.
+// four kinds: reading the items of a view, the "items" part of their create forms, and the
+// parts of their widgets that are the same for all four (beamer, console, end of a phone's).
 
 import { h, t } from "../dom.js";
 
@@ -118,6 +119,60 @@ export function itemsSummary(ctx) {
       source.textContent = sourceText(view, ctx.live.state.session);
       source.hidden = !source.textContent;
       list.update(itemsOf(view));
+    },
+  };
+}
+
+// The end of a phone's widget: "closed" once the activity is no longer active, and the
+// results (a kind's results() widget) under a heading once they are revealed.
+export function closedAndResults(results) {
+  const closed = h("p", { class: "note" }, t("activity.closed"));
+  const heading = h("h3", {}, t("poll.results"));
+  return {
+    els: [closed, heading, results.el],
+    update(view) {
+      closed.hidden = view.status === "active";
+      const revealed = view.revealed && view.results;
+      heading.hidden = results.el.hidden = !revealed;
+      if (revealed) results.update(view);
+    },
+  };
+}
+
+// The beamer: the rules (rules(view) -> text), the items and "results follow" until the
+// results are revealed, then the results; hideRules hides the rules with the items.
+export function itemsPresenter({ rules, results, hideRules = false }) {
+  const how = h("p", { class: "hint" });
+  const items = itemList();
+  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
+  return {
+    el: h("div", { class: "stack" }, how, items.el, waiting, results.el),
+    update(view) {
+      const revealed = Boolean(view.revealed && view.results);
+      how.textContent = rules(view);
+      how.hidden = hideRules && revealed;
+      items.el.hidden = waiting.hidden = revealed;
+      results.el.hidden = !revealed;
+      if (revealed) results.update(view);
+      else items.update(itemsOf(view));
+    },
+  };
+}
+
+// The console: the rules, and the items (or where they will come from) until there are
+// results of frozen items, then the results.
+export function itemsModerator(ctx, { rules, results }) {
+  const how = h("p", { class: "hint" });
+  const summary = itemsSummary(ctx);
+  return {
+    el: h("div", { class: "stack" }, how, summary.el, results.el),
+    update(view) {
+      how.textContent = rules(view);
+      const counted = Boolean(view.results && Array.isArray(view.items));
+      summary.el.hidden = counted;
+      results.el.hidden = !counted;
+      if (counted) results.update(view);
+      else summary.update(view);
     },
   };
 }
