@@ -3,7 +3,7 @@
 
 import { bars } from "../charts.js";
 import { h, plural, syncList, t } from "../dom.js";
-import { itemList, itemsFromForm, itemsOf, itemsSummary, labelOf } from "./items.js";
+import { closedAndResults, itemsFromForm, itemsModerator, itemsOf, itemsPresenter, labelOf } from "./items.js";
 
 export function reduce() {
   // Dots never arrive as events, only as tallies.
@@ -48,10 +48,8 @@ export function participant(ctx) {
   const left = h("p", { class: "dots-left", "aria-live": "polite", "aria-atomic": "true" });
   const list = h("ul", { class: "dot-items" });
   const group = h("fieldset", {}, h("legend", {}, t("dots.legend")), how, list);
-  const closed = h("p", { class: "note" }, t("activity.closed"));
-  const heading = h("h3", {}, t("poll.results"));
-  const chart = results();
-  const el = h("div", { class: "stack" }, group, left, closed, heading, chart.el);
+  const end = closedAndResults(results());
+  const el = h("div", { class: "stack" }, group, left, ...end.els);
 
   // Own dots as the server has them, with the commands still on their way laid over them.
   function placed() {
@@ -112,10 +110,7 @@ export function participant(ctx) {
           String(!open || n >= config.per_item || spent >= config.dots));
         controls.hidden = !open && n === 0;
       });
-      closed.hidden = open;
-      const revealed = view.revealed && view.results;
-      heading.hidden = chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
+      end.update(view);
     },
   };
 }
@@ -123,21 +118,7 @@ export function participant(ctx) {
 // -- presenter ----------------------------------------------------------------------------
 
 export function presenter() {
-  const how = h("p", { class: "hint" });
-  const items = itemList();
-  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, items.el, waiting, chart.el),
-    update(view) {
-      const revealed = Boolean(view.revealed && view.results);
-      how.textContent = rules(view.config);
-      how.hidden = items.el.hidden = waiting.hidden = revealed;
-      chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
-      else items.update(itemsOf(view));
-    },
-  };
+  return itemsPresenter({ rules: (view) => rules(view.config), results: results(), hideRules: true });
 }
 
 // -- moderator ----------------------------------------------------------------------------
@@ -148,18 +129,5 @@ export function configFrom(data) {
 }
 
 export function moderator(ctx) {
-  const how = h("p", { class: "hint" });
-  const summary = itemsSummary(ctx);
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, summary.el, chart.el),
-    update(view) {
-      how.textContent = rules(view.config);
-      const counted = Boolean(view.results && Array.isArray(view.items));
-      summary.el.hidden = counted;
-      chart.el.hidden = !counted;
-      if (counted) chart.update(view);
-      else summary.update(view);
-    },
-  };
+  return itemsModerator(ctx, { rules: (view) => rules(view.config), results: results() });
 }

@@ -3,7 +3,7 @@
 
 import { matrix as matrixChart } from "../charts.js";
 import { decimal, h, plural, syncList, t } from "../dom.js";
-import { itemList, itemsFromForm, itemsOf, itemsSummary, labelOf } from "./items.js";
+import { closedAndResults, itemsFromForm, itemsModerator, itemsOf, itemsPresenter, labelOf } from "./items.js";
 
 export function reduce() {
   // Positions never arrive as events, only as tallies.
@@ -57,10 +57,8 @@ export function participant(ctx) {
   const how = h("p", { class: "hint" });
   const list = h("div", { class: "stack matrix-items" });
   const progress = h("p", { class: "chosen", "aria-live": "polite" });
-  const closed = h("p", { class: "note" }, t("activity.closed"));
-  const heading = h("h3", {}, t("poll.results"));
-  const chart = results();
-  const el = h("div", { class: "stack" }, how, list, progress, closed, heading, chart.el);
+  const end = closedAndResults(results());
+  const el = h("div", { class: "stack" }, how, list, progress, ...end.els);
 
   function positions() {
     const own = { ...(ctx.live.state.mine[activity.id]?.positions || {}) };
@@ -129,10 +127,7 @@ export function participant(ctx) {
           : t("matrix.not_placed");
       });
       progress.textContent = t("matrix.progress", { done: items.filter((i) => own[i.id]).length, total: items.length });
-      closed.hidden = open;
-      const revealed = view.revealed && view.results;
-      heading.hidden = chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
+      end.update(view);
     },
   };
 }
@@ -140,21 +135,7 @@ export function participant(ctx) {
 // -- presenter ----------------------------------------------------------------------------
 
 export function presenter() {
-  const how = h("p", { class: "hint" });
-  const items = itemList();
-  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, items.el, waiting, chart.el),
-    update(view) {
-      const revealed = Boolean(view.revealed && view.results);
-      how.textContent = rules(view.config);
-      items.el.hidden = waiting.hidden = revealed;
-      chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
-      else items.update(itemsOf(view));
-    },
-  };
+  return itemsPresenter({ rules: (view) => rules(view.config), results: results() });
 }
 
 // -- moderator ----------------------------------------------------------------------------
@@ -178,18 +159,5 @@ export function configFrom(data) {
 }
 
 export function moderator(ctx) {
-  const how = h("p", { class: "hint" });
-  const summary = itemsSummary(ctx);
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, summary.el, chart.el),
-    update(view) {
-      how.textContent = rules(view.config);
-      const counted = Boolean(view.results && Array.isArray(view.items));
-      summary.el.hidden = counted;
-      chart.el.hidden = !counted;
-      if (counted) chart.update(view);
-      else summary.update(view);
-    },
-  };
+  return itemsModerator(ctx, { rules: (view) => rules(view.config), results: results() });
 }

@@ -3,7 +3,7 @@
 
 import { bars } from "../charts.js";
 import { h, plural, syncList, t } from "../dom.js";
-import { itemList, itemsFromForm, itemsOf, itemsSummary, labelOf } from "./items.js";
+import { closedAndResults, itemsFromForm, itemsModerator, itemsOf, itemsPresenter, labelOf } from "./items.js";
 
 export function reduce() {
   // Rankings never arrive as events, only as tallies.
@@ -51,10 +51,8 @@ export function participant(ctx) {
     ctx.say(t("poll.sending"));
   } }, h("fieldset", {}, h("legend", {}, t("ranking.legend")), how, list), moved, submit);
   const mineLine = h("p", { class: "chosen" });
-  const closed = h("p", { class: "note" }, t("activity.closed"));
-  const heading = h("h3", {}, t("poll.results"));
-  const chart = results();
-  const el = h("div", { class: "stack" }, form, mineLine, closed, heading, chart.el);
+  const end = closedAndResults(results());
+  const el = h("div", { class: "stack" }, form, mineLine, ...end.els);
 
   function sent() {
     const pending = ctx.live.pending("ranking.set").filter((c) => c.activity === activity.id).pop();
@@ -117,10 +115,7 @@ export function participant(ctx) {
       mineLine.hidden = !mine.length;
       mineLine.textContent = mine.length ? t("ranking.yours", {
         order: mine.map((id, i) => `${i + 1}. ${labelOf(view, id)}`).join(", ") }) : "";
-      closed.hidden = open;
-      const revealed = view.revealed && view.results;
-      heading.hidden = chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
+      end.update(view);
     },
   };
 }
@@ -128,21 +123,7 @@ export function participant(ctx) {
 // -- presenter ----------------------------------------------------------------------------
 
 export function presenter() {
-  const how = h("p", { class: "hint" });
-  const items = itemList();
-  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, items.el, waiting, chart.el),
-    update(view) {
-      const revealed = Boolean(view.revealed && view.results);
-      how.textContent = rules(view);
-      how.hidden = items.el.hidden = waiting.hidden = revealed;
-      chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
-      else items.update(itemsOf(view));
-    },
-  };
+  return itemsPresenter({ rules, results: results(), hideRules: true });
 }
 
 // -- moderator ----------------------------------------------------------------------------
@@ -153,18 +134,5 @@ export function configFrom(data) {
 }
 
 export function moderator(ctx) {
-  const how = h("p", { class: "hint" });
-  const summary = itemsSummary(ctx);
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, summary.el, chart.el),
-    update(view) {
-      how.textContent = rules(view);
-      const counted = Boolean(view.results && Array.isArray(view.items));
-      summary.el.hidden = counted;
-      chart.el.hidden = !counted;
-      if (counted) chart.update(view);
-      else summary.update(view);
-    },
-  };
+  return itemsModerator(ctx, { rules, results: results() });
 }

@@ -3,7 +3,7 @@
 
 import { bars } from "../charts.js";
 import { decimal, h, plural, syncList, t } from "../dom.js";
-import { itemList, itemsFromForm, itemsOf, itemsSummary, labelOf } from "./items.js";
+import { closedAndResults, itemsFromForm, itemsModerator, itemsOf, itemsPresenter, labelOf } from "./items.js";
 
 const CANT = "cant"; // the radio value of "can't judge" (null on the wire)
 
@@ -74,10 +74,8 @@ export function participant(ctx) {
   const how = h("p", { class: "hint" });
   const progress = h("p", { class: "chosen", "aria-live": "polite" });
   const list = h("div", { class: "scale-items stack" });
-  const closed = h("p", { class: "note" }, t("activity.closed"));
-  const heading = h("h3", {}, t("poll.results"));
-  const chart = results();
-  const el = h("div", { class: "stack" }, how, list, progress, closed, heading, chart.el);
+  const end = closedAndResults(results());
+  const el = h("div", { class: "stack" }, how, list, progress, ...end.els);
 
   function ratings() {
     const own = structuredClone(ctx.live.state.mine[activity.id]?.ratings || {});
@@ -140,10 +138,7 @@ export function participant(ctx) {
       });
       const done = items.reduce((n, item) => n + criteria.filter((c) => own[item.id]?.[c.id] !== undefined).length, 0);
       progress.textContent = t("scale.progress", { done, total: items.length * criteria.length });
-      closed.hidden = open;
-      const revealed = view.revealed && view.results;
-      heading.hidden = chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
+      end.update(view);
     },
   };
 }
@@ -151,21 +146,7 @@ export function participant(ctx) {
 // -- presenter ----------------------------------------------------------------------------
 
 export function presenter() {
-  const how = h("p", { class: "hint" });
-  const items = itemList();
-  const waiting = h("p", { class: "note" }, t("poll.results_follow"));
-  const chart = results({ level: "h3" });
-  return {
-    el: h("div", { class: "stack" }, how, items.el, waiting, chart.el),
-    update(view) {
-      const revealed = Boolean(view.revealed && view.results);
-      how.textContent = rules(view.config);
-      items.el.hidden = waiting.hidden = revealed;
-      chart.el.hidden = !revealed;
-      if (revealed) chart.update(view);
-      else items.update(itemsOf(view));
-    },
-  };
+  return itemsPresenter({ rules: (view) => rules(view.config), results: results({ level: "h3" }) });
 }
 
 // -- moderator ----------------------------------------------------------------------------
@@ -197,18 +178,5 @@ export function configFrom(data) {
 }
 
 export function moderator(ctx) {
-  const how = h("p", { class: "hint" });
-  const summary = itemsSummary(ctx);
-  const chart = results();
-  return {
-    el: h("div", { class: "stack" }, how, summary.el, chart.el),
-    update(view) {
-      how.textContent = rules(view.config);
-      const counted = Boolean(view.results && Array.isArray(view.items));
-      summary.el.hidden = counted;
-      chart.el.hidden = !counted;
-      if (counted) chart.update(view);
-      else summary.update(view);
-    },
-  };
+  return itemsModerator(ctx, { rules: (view) => rules(view.config), results: results() });
 }
