@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from facilitator.domain import agenda
+from facilitator.domain import groups as grouping
 from facilitator.domain.activities import KINDS
 from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
 from facilitator.domain.activities.items import Item, resolve, top
@@ -49,9 +50,12 @@ def _join(state: SessionState, command: Command) -> Decision:
     if len(state.participants) >= MAX_PARTICIPANTS:
         raise LimitReached(N_("This session is full."))
     name = optional_name(command.args.get("name")) if state.names else None
+    where = grouping.where(command.args.get("where"))
     ident = state.next_id("p")
-    return Decision([("participant.joined", {"participant": ident, "name": name})],
-                    {"participant": ident})
+    data: dict[str, Any] = {"participant": ident, "name": name}
+    if where is not None:
+        data["where"] = where
+    return Decision([("participant.joined", data)], {"participant": ident})
 
 
 def _rename(state: SessionState, command: Command) -> Decision:
@@ -87,24 +91,44 @@ def _create(state: SessionState, command: Command) -> Decision:
     phase = args.get("phase")
     if phase is not None and phase not in state.phases:
         raise NotFound(N_("This phase does not exist."))
+    per_group = args.get("per_group", False)
+    if not isinstance(per_group, bool):
+        raise Invalid(N_("The field {field} must be true or false."), field="per_group")
+    if per_group and isinstance(source, Mapping) \
+            and state.activities[source["from"]].per_group:
+        raise Invalid(N_("A per-group activity takes its items from a plenary activity."))
     ident = state.next_id("a")
-    data = {"activity": ident, "kind": kind.name, "title": title, "prompt": prompt,
-            "config": config}
+    data: dict[str, Any] = {"activity": ident, "kind": kind.name, "title": title,
+                            "prompt": prompt, "config": config}
     if phase is not None:
         data["phase"] = phase
+    if per_group:
+        data["per_group"] = True
     return Decision([("activity.created", data)], {"activity": ident})
 
 
 def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
-    def lookup(ident: str, take: str) -> list[Item] | None:
-        source = state.activities[ident]
-        if source.status == "draft":
-            raise Invalid(N_("The source activity has not run yet."))
+    def one(source: Activity, take: str) -> list[Item] | None:
         kind = KINDS[source.kind]
         if take.startswith("top:"):
             ranked = kind.ranked(source)
             return None if ranked is None else top(ranked, int(take[4:]))
         return kind.source_items(source, take)
+
+    def lookup(ident: str, take: str) -> list[Item] | None:
+        source = state.activities[ident]
+        if source.status == "draft":
+            raise Invalid(N_("The source activity has not run yet."))
+        if not source.per_group:
+            return one(source, take)
+        # From every group, in group order (top:<n> within each group), marked with it.
+        items: list[Item] = []
+        for group in [*state.groups, *(g for g in source.groups if g not in state.groups)]:
+            found = one(state.instance(source, group), take)
+            if found is None:
+                return None
+            items += [{**item, "group": group} for item in found]
+        return items
     return lookup
 
 
@@ -150,5 +174,7 @@ HANDLERS: dict[str, Handler] = {
     "participant.rename": _rename,
     "activity.create": _create,
     **{name: _transition for name in _TRANSITIONS},
+    "session.delete": _lifecycle("session.deleted"),
     **agenda.HANDLERS,
+    **grouping.HANDLERS,
 }

@@ -21,6 +21,8 @@ AUDIENCES: tuple[Audience, ...] = ("moderator", "presenter", "participant")
 class Actor:
     role: Role
     participant: str | None = None
+    # False for a co-moderator: everything a moderator can do but delete the session.
+    owner: bool = True
 
     @property
     def key(self) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from facilitator.domain import agenda, views
+from facilitator.domain import groups as grouping
 from facilitator.domain.activities import COMMANDS, KINDS, Activity
 from facilitator.domain.activities.base import IdSource
 from facilitator.domain.agenda import Phase, Timer
@@ -31,7 +32,7 @@ from facilitator.domain.errors import (
 )
 from facilitator.domain.model import Audience, Command, Decision, Event, Role
 
-SessionStatus = Literal["draft", "open", "live", "closed"]
+SessionStatus = Literal["draft", "open", "live", "closed", "deleted"]
 LANGUAGES = ("de", "en")
 __all__ = ["PROMPT_LIMIT", "TITLE_LIMIT", "SessionState", "new_session"]
 
@@ -71,6 +72,16 @@ SESSION_RULES: dict[str, SessionRule] = {
     "timer.resume": SessionRule(_MOD, _RUNNING),
     "timer.extend": SessionRule(_MOD, _RUNNING),
     "timer.stop": SessionRule(_MOD, _RUNNING),
+    "session.delete": SessionRule(_MOD, frozenset({"draft", "closed"})),  # owner only
+    "group.create": SessionRule(_MOD, _PREPARE),
+    "group.rename": SessionRule(_MOD, _PREPARE),
+    "group.delete": SessionRule(_MOD, _PREPARE),
+    "group.assign": SessionRule(_MOD, _RUNNING),
+    "groups.shuffle": SessionRule(_MOD, _RUNNING),
+    "groups.choice": SessionRule(_MOD, _PREPARE),
+    "group.spokesperson": SessionRule(_MOD, _RUNNING),
+    "group.choose": SessionRule(_PARTICIPANT, _RUNNING),
+    "participant.where": SessionRule(_PARTICIPANT, _RUNNING),
 }
 # Activity commands of the kinds need a live session for participants; the moderator may
 # moderate while the session is open or live.
@@ -85,6 +96,7 @@ _LIFECYCLE: dict[str, SessionStatus] = {
     "session.opened": "open",
     "session.started": "live",
     "session.closed": "closed",
+    "session.deleted": "deleted",
 }
 
 STATE_MESSAGES: dict[SessionStatus, str] = {
@@ -92,11 +104,12 @@ STATE_MESSAGES: dict[SessionStatus, str] = {
     "open": N_("The session has not started yet."),
     "live": N_("This is not possible while the session is running."),
     "closed": N_("The session is closed."),
+    "deleted": N_("The session is closed."),
 }
 
 _ID = re.compile(r"([a-z])(\d{1,9})")
 # Event fields that carry ids handed out by decide (a new one must be higher than all seen).
-_ID_FIELDS = ("participant", "activity", "idea", "question", "cluster", "phase")
+_ID_FIELDS = ("participant", "activity", "idea", "question", "cluster", "phase", "group")
 
 
 @dataclass
@@ -104,6 +117,7 @@ class Participant:
     id: str
     name: str | None
     joined: float
+    where: str | None = None  # "room" or "online" (hybrid sessions)
 
 
 @dataclass
@@ -122,6 +136,9 @@ class SessionState:
     phases: dict[str, Phase] = field(default_factory=dict)
     phase: str | None = None
     timer: Timer | None = None
+    groups: dict[str, grouping.Group] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)  # participant -> group
+    group_choice: bool = False
     counters: dict[str, int] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------
@@ -158,21 +175,24 @@ class SessionState:
                 self.timer = None
         elif event.type == "participant.joined":
             self.participants[d["participant"]] = Participant(d["participant"], d["name"],
-                                                              event.at)
+                                                              event.at, d.get("where"))
         elif event.type == "participant.renamed":
             self.participants[d["participant"]].name = d["name"]
         elif family in {"phase", "timer"}:
             agenda.apply(self, event.type, d, event.at)
+        elif family in {"group", "groups"} or event.type == "participant.where":
+            grouping.apply(self, event.type, d)
         elif event.type == "activity.created":
             kind = KINDS[d["kind"]]
             self.activities[d["activity"]] = Activity(
                 d["activity"], d["kind"], d["title"], d["prompt"], d["config"],
-                kind.new_data(d["config"]), phase=d.get("phase"))
+                kind.new_data(d["config"]), phase=d.get("phase"),
+                per_group=d.get("per_group", False))
         elif family == "activity":
             self._apply_activity(event)
         else:
             activity = self.activities[d["activity"]]
-            KINDS[activity.kind].apply(activity, event)
+            KINDS[activity.kind].apply(self.instance(activity, d.get("group")), event)
 
     def _apply_activity(self, event: Event) -> None:
         activity = self.activities[event.data["activity"]]
@@ -204,6 +224,8 @@ class SessionState:
                 raise Forbidden(N_("Only the moderation can do this."))
             if self.status not in session_rule.states:
                 raise SessionStateError(STATE_MESSAGES[self.status])
+            if command.type == "session.delete" and not command.actor.owner:
+                raise Forbidden(N_("Only the moderator who owns the session can delete it."))
             return HANDLERS[command.type](self, command)
         kind = COMMANDS.get(command.type)
         if kind is None:
@@ -219,7 +241,34 @@ class SessionState:
             raise Invalid(N_("This command does not fit this activity."))
         if not rule.allows(role, activity.status):
             raise ActivityClosed(N_("This activity is not taking contributions right now."))
-        return kind.decide(activity, command, Ids(self))
+        if not activity.per_group:
+            return kind.decide(activity, command, Ids(self))
+        group = self._group_of(command)
+        decision = kind.decide(self.instance(activity, group), command, Ids(self))
+        decision.events = [(name, {**data, "group": group}) for name, data in decision.events]
+        return decision
+
+    def _group_of(self, command: Command) -> str:
+        """The group whose instance of a per-group activity a command is for."""
+        if command.actor.participant is not None:
+            group = self.members.get(command.actor.participant)
+            if group is None:
+                raise Invalid(N_("You are not in a group yet."))
+            return group
+        group = command.args.get("group")
+        if not isinstance(group, str) or group not in self.groups:
+            raise NotFound(N_("This group does not exist."))
+        return group
+
+    def instance(self, activity: Activity, group: str | None) -> Activity:
+        """The activity itself, or for a per-group activity one group's instance: the same
+        settings and status, with that group's own data (made when first needed)."""
+        if not activity.per_group or group is None:
+            return activity
+        data = activity.groups.get(group)
+        if data is None:
+            data = activity.groups[group] = KINDS[activity.kind].new_data(activity.config)
+        return replace(activity, data=data)
 
     def activity_of(self, command: Command, role: Role) -> Activity:
         ident = command.args.get("activity")
@@ -230,14 +279,15 @@ class SessionState:
 
     # -- seeing (views.py) ---------------------------------------------------------------
 
-    def view(self, audience: Audience) -> dict[str, Any]:
-        return views.session_view(self, audience)
+    def view(self, audience: Audience, group: str | None = None) -> dict[str, Any]:
+        return views.session_view(self, audience, group)
 
     def mine(self, participant: str) -> dict[str, Any]:
         return views.mine(self, participant)
 
-    def project(self, event: Event, audience: Audience) -> dict[str, Any] | None:
-        return views.project(self, event, audience)
+    def project(self, event: Event, audience: Audience,
+                group: str | None = None) -> dict[str, Any] | None:
+        return views.project(self, event, audience, group)
 
     def results_visible(self, activity: Activity, audience: Audience) -> bool:
         return views.results_visible(activity, audience)

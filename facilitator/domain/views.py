@@ -1,5 +1,10 @@
 """What each audience sees: the session view of `hello`, and each event's data per audience
-(the state is already past the event when it is projected)."""
+(the state is already past the event when it is projected).
+
+Participants of a small group see per-group activities through their group's instance, so for
+them a view or an event's data can depend on the group (`group` argument); for moderator and
+presenter a per-group activity shows every group's instance side by side.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from facilitator.domain.model import Audience, Event, iso
 if TYPE_CHECKING:
     from facilitator.domain.session import SessionState
 
-_LIFECYCLE = {"session.opened": "open", "session.started": "live", "session.closed": "closed"}
+_LIFECYCLE = {"session.opened": "open", "session.started": "live", "session.closed": "closed",
+              "session.deleted": "deleted"}
 
 
 def results_visible(activity: Activity, audience: Audience) -> bool:
@@ -22,51 +28,102 @@ def results_visible(activity: Activity, audience: Audience) -> bool:
     return activity.revealed or KINDS[activity.kind].results_public(activity)
 
 
-def activity_view(activity: Activity, audience: Audience) -> dict[str, Any]:
+def _kind_fields(activity: Activity, audience: Audience) -> dict[str, Any]:
     kind = KINDS[activity.kind]
     visible = results_visible(activity, audience)
     results = kind.results_for(activity, audience, kind.results(activity)) if visible else None
-    return {
+    return {"results": results, **kind.view(activity, audience)}
+
+
+def activity_view(state: SessionState, activity: Activity, audience: Audience,
+                  group: str | None = None) -> dict[str, Any]:
+    kind = KINDS[activity.kind]
+    out: dict[str, Any] = {
         "id": activity.id, "kind": activity.kind, "title": activity.title,
         "prompt": activity.prompt, "status": activity.status, "revealed": activity.revealed,
         "phase": activity.phase, "config": kind.public_config(activity),
-        "items": activity.items,
-        "results": results,
-        **kind.view(activity, audience),
+        "items": activity.items, "per_group": activity.per_group,
     }
+    if not activity.per_group:
+        return {**out, **_kind_fields(activity, audience)}
+    if audience == "participant":
+        if group is None:
+            return {**out, "group": None, "results": None}
+        return {**out, "group": group,
+                **_kind_fields(state.instance(activity, group), audience)}
+    return {**out, "results": None, "groups": {
+        g: _kind_fields(state.instance(activity, g), audience) for g in state.groups}}
 
 
-def session_view(state: SessionState, audience: Audience) -> dict[str, Any]:
+def _groups(state: SessionState, audience: Audience) -> list[dict[str, Any]]:
+    if audience == "moderator":
+        return [{"id": g.id, "name": g.name, "spokesperson": g.spokesperson,
+                 "members": [p for p, m in state.members.items() if m == g.id]}
+                for g in state.groups.values()]
+    counts = {g: 0 for g in state.groups}
+    for member_of in state.members.values():
+        counts[member_of] += 1
+    return [{"id": g.id, "name": g.name, "count": counts[g.id]} for g in state.groups.values()]
+
+
+def participants_view(state: SessionState, audience: Audience) -> dict[str, Any]:
+    where = {"room": 0, "online": 0}
+    for p in state.participants.values():
+        if p.where in where:
+            where[p.where] += 1
+    out: dict[str, Any] = {"count": len(state.participants), **where}
+    if audience == "moderator":
+        out["list"] = [{"id": p.id, "name": p.name, "group": state.members.get(p.id),
+                        "where": p.where} for p in state.participants.values()]
+    return out
+
+
+def session_view(state: SessionState, audience: Audience,
+                 group: str | None = None) -> dict[str, Any]:
     moderator = audience == "moderator"
-    participants: dict[str, Any] = {"count": len(state.participants)}
-    if moderator:
-        participants["list"] = [{"id": p.id, "name": p.name}
-                                for p in state.participants.values()]
     return {
         "id": state.id, "code": state.code, "title": state.title, "language": state.language,
         "status": state.status, "names": state.names, "current": state.current,
         "created": iso(state.created),
-        "participants": participants,
+        "participants": participants_view(state, audience),
+        "groups": _groups(state, audience), "choice": state.group_choice,
         "phases": [p.view(moderator) for p in state.phases.values()],
         "phase": state.phase,
         "timer": state.timer.view() if state.timer else None,
-        "activities": [activity_view(a, audience) for a in state.activities.values()
-                       if moderator or a.status != "draft"],
+        "activities": [activity_view(state, a, audience, group)
+                       for a in state.activities.values() if moderator or a.status != "draft"],
     }
+
+
+def you(state: SessionState, participant: str) -> dict[str, Any]:
+    person = state.participants[participant]
+    group = state.members.get(participant)
+    return {"participant": participant, "name": person.name, "group": group,
+            "spokesperson": group is not None and state.groups[group].spokesperson == participant,
+            "where": person.where}
 
 
 def mine(state: SessionState, participant: str) -> dict[str, Any]:
     out = {}
+    group = state.members.get(participant)
     for activity in state.activities.values():
-        if activity.status == "draft":
+        if activity.status == "draft" or (activity.per_group and group is None):
             continue
-        own = KINDS[activity.kind].mine(activity, participant)
+        own = KINDS[activity.kind].mine(state.instance(activity, group), participant)
         if own:
             out[activity.id] = own
     return out
 
 
-def project(state: SessionState, event: Event, audience: Audience) -> dict[str, Any] | None:
+def depends_on_group(state: SessionState, event: Event) -> bool:
+    """Whether participants of different groups see this event differently."""
+    ident = event.data.get("activity")
+    activity = state.activities.get(ident) if isinstance(ident, str) else None
+    return activity is not None and activity.per_group
+
+
+def project(state: SessionState, event: Event, audience: Audience,
+            group: str | None = None) -> dict[str, Any] | None:
     d = event.data
     t = event.type
     moderator = audience == "moderator"
@@ -74,14 +131,22 @@ def project(state: SessionState, event: Event, audience: Audience) -> dict[str, 
         return {"session": session_view(state, "moderator")} if moderator else None
     if t in _LIFECYCLE:
         return {"status": _LIFECYCLE[t]}
-    if t == "participant.joined":
+    if t in {"participant.joined", "participant.where"}:
+        counts = participants_view(state, "presenter")
         if moderator:
-            return {"participant": {"id": d["participant"], "name": d["name"]},
-                    "count": len(state.participants)}
+            person = state.participants[d["participant"]]
+            return {"participant": {"id": person.id, "name": person.name,
+                                    "where": person.where},
+                    "count": counts["count"], "participants": counts}
         # Not to every phone: with N phones that is N² messages while a room joins.
-        return {"count": len(state.participants)} if audience == "presenter" else None
+        return ({"count": counts["count"], "participants": counts}
+                if audience == "presenter" else None)
     if t == "participant.renamed":
         return dict(d) if moderator else None
+    if t.startswith("group.") or t.startswith("groups."):
+        # Participants whose own group changed get a fresh hello from the server.
+        return {"groups": _groups(state, audience), "choice": state.group_choice,
+                **({"participants": participants_view(state, audience)} if moderator else {})}
     if t.startswith("phase."):
         out: dict[str, Any] = {"phase": state.phases[d["phase"]].view(moderator),
                                "current": state.phase}
@@ -93,15 +158,23 @@ def project(state: SessionState, event: Event, audience: Audience) -> dict[str, 
         return {"timer": state.timer.view() if state.timer else None}
     activity = state.activities[d["activity"]]
     if t == "activity.created":
-        return {"activity": activity_view(activity, audience)} if moderator else None
+        return {"activity": activity_view(state, activity, audience)} if moderator else None
     if t == "activity.activated":
-        return {"activity": activity_view(activity, audience), "current": state.current}
+        return {"activity": activity_view(state, activity, audience, group),
+                "current": state.current}
     if t in {"activity.locked", "activity.unlocked"}:
         return {"activity": activity.id, "status": activity.status, "current": state.current}
     if t in {"activity.revealed", "activity.concealed"}:
         if moderator:
             return {"activity": activity.id, "revealed": activity.revealed}
-        return {"activity": activity_view(activity, audience)}
+        return {"activity": activity_view(state, activity, audience, group)}
     if activity.status == "draft" and not moderator:
         return None
-    return KINDS[activity.kind].project(activity, event, audience)
+    instance_group = d.get("group")
+    if audience == "participant" and instance_group != group:
+        return None  # another group's instance, or a plenary channel for a group event
+    data = KINDS[activity.kind].project(state.instance(activity, instance_group), event,
+                                        audience)
+    if data is not None and instance_group is not None:
+        data = {**data, "group": instance_group}
+    return data

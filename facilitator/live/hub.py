@@ -24,6 +24,11 @@ TOO_SLOW = 4408
 _CLOSE = object()
 
 
+def channel_of(audience: Audience, group: str | None = None) -> str:
+    """The hub channel of a connection: its audience, and for participants their group."""
+    return f"participant:{group}" if audience == "participant" and group else audience
+
+
 @dataclass(eq=False)
 class Connection:
     """One client's WebSocket, reduced to what the hub needs: a way to send and to close."""
@@ -35,9 +40,14 @@ class Connection:
     participant: str | None = None
     queue: asyncio.Queue[object] = field(init=False)
     dropped: bool = False
+    channel: str = ""
+    # What this participant's hello said about their group (group, spokesperson): a change
+    # means a fresh hello.
+    standing: tuple[str | None, bool] = (None, False)
 
     def __post_init__(self) -> None:
         self.queue = asyncio.Queue(self.limit)
+        self.channel = self.channel or self.audience
 
     def offer(self, text: str) -> bool:
         """Queue a message without waiting; False when the connection is too slow."""
@@ -66,20 +76,34 @@ class Connection:
 
 
 class Hub:
+    """Connections by channel: "moderator", "presenter", "participant" (no group) and
+    "participant:<group>"; a message is published to a channel, encoded once."""
+
     def __init__(self) -> None:
-        self.audiences: dict[Audience, set[Connection]] = {
-            "moderator": set(), "presenter": set(), "participant": set()}
+        self.channels: dict[str, set[Connection]] = {}
 
     def add(self, connection: Connection) -> None:
-        self.audiences[connection.audience].add(connection)
+        self.channels.setdefault(connection.channel, set()).add(connection)
 
     def remove(self, connection: Connection) -> None:
-        self.audiences[connection.audience].discard(connection)
+        self.channels.get(connection.channel, set()).discard(connection)
 
-    def has(self, audience: Audience) -> bool:
-        return bool(self.audiences[audience])
+    def move(self, connection: Connection, channel: str) -> None:
+        self.remove(connection)
+        connection.channel = channel
+        self.add(connection)
 
-    def publish(self, audience: Audience, text: str) -> None:
-        for connection in list(self.audiences[audience]):
+    def members(self, channel: str) -> set[Connection]:
+        return self.channels.get(channel, set())
+
+    def participants(self) -> list[Connection]:
+        return [c for name, group in self.channels.items() if name.startswith("participant")
+                for c in group]
+
+    def publish(self, channel: str, text: str) -> None:
+        connections = self.channels.get(channel)
+        if not connections:
+            return
+        for connection in list(connections):
             if not connection.offer(text):
-                self.audiences[audience].discard(connection)
+                connections.discard(connection)

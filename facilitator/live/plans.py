@@ -1,5 +1,6 @@
-"""A session made from a plan file (docs/plans.md): the agenda's phases, each with its
-activities as drafts, created through the same commands the moderator's console sends."""
+"""A session made from a plan file (docs/plans.md): its small groups, then the agenda's
+phases, each with its activities as drafts, created through the same commands the moderator's
+console sends."""
 
 from __future__ import annotations
 
@@ -16,12 +17,18 @@ class PlanRefused(RuntimeError):
 
 
 async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> SessionRuntime:
-    """A new session in draft with the plan's phases and activities, in plan order.
+    """A new session in draft with the plan's groups, phases and activities, in plan order.
 
-    Activities refer to earlier ones by their plan `key` and to clusters by name; the server
-    knows them by the ids its acks hand out, so those are collected on the way.
+    Groups come first, so the moderator can shuffle them as soon as phones join, and open or
+    closed self-selection is set before anyone arrives. Activities refer to earlier ones by
+    their plan `key` and to clusters by name; the server knows them by the ids its acks hand
+    out, so those are collected on the way.
     """
     runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident)
+    for name in plan.groups:
+        await _submit(runtime, "group.create", name=name)
+    if plan.group_choice:
+        await _submit(runtime, "groups.choice", open=True)
     ids: dict[str, str] = {}  # plan key -> activity id
     for phase in plan.phases:
         created = await _submit(runtime, "phase.create", title=phase.title,
@@ -53,7 +60,9 @@ async def _submit(runtime: SessionRuntime, command: str, **args: Any) -> dict[st
 
 def _clusters(runtime: SessionRuntime, ident: str) -> list[dict[str, Any]]:
     """The clusters of an activity as the moderator's view lists them ({"id", "name"}):
-    asked, not predicted, so ids handed out elsewhere in the session cannot shift them."""
+    asked, not predicted, so ids handed out elsewhere in the session cannot shift them. A
+    per-group activity's own data is the template every group's instance starts from, with
+    the same clusters."""
     activity = runtime.state.activities[ident]
     clusters = KINDS[activity.kind].view(activity, "moderator").get("clusters") or []
     return list(clusters)

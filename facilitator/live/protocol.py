@@ -32,7 +32,10 @@ ERROR_CODES = (
 # as tallies), except consent.voted to the moderator of an open (not secret) vote.
 EVENT_TYPES = (
     "session.created", "session.opened", "session.started", "session.closed",
-    "participant.joined", "participant.renamed",
+    "session.deleted",
+    "participant.joined", "participant.renamed", "participant.where",
+    "group.created", "group.renamed", "group.deleted", "group.assigned",
+    "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
     "activity.created", "activity.activated", "activity.locked", "activity.unlocked",
     "activity.revealed", "activity.concealed",
     "phase.created", "phase.updated", "phase.started",
@@ -75,6 +78,12 @@ def _is_opt_int(v: Any) -> bool:
     return v is None or _is_int(v)
 
 
+def _is_sheet_value(v: Any) -> bool:
+    # A text, or the rows of a rows field; the measure kind checks the details.
+    return isinstance(v, str) or (isinstance(v, list) and len(v) <= 100
+                                  and all(isinstance(row, dict) for row in v))
+
+
 @dataclass(frozen=True)
 class Field:
     check: Callable[[Any], bool]
@@ -106,7 +115,17 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "session.open": {},
     "session.start": {},
     "session.close": {},
+    "session.delete": {},
     "participant.rename": {"name": OPT_STR},
+    "participant.where": {"where": STR},
+    "group.create": {"name": TEXT},
+    "group.rename": {"group": STR, "name": TEXT},
+    "group.delete": {"group": STR},
+    "group.assign": {"participant": STR, "group": NULLABLE_STR},
+    "groups.shuffle": {"only_unassigned": BOOL},
+    "groups.choice": {"open": BOOL},
+    "group.spokesperson": {"group": STR, "participant": NULLABLE_STR},
+    "group.choose": {"group": NULLABLE_STR},
     "phase.create": {"title": TEXT, "minutes": OPT_INT, "notes": OPT_STR, "timer": OPT_INT},
     "phase.update": {"phase": STR, "title": TEXT, "minutes": OPT_INT, "notes": OPT_STR,
                      "timer": OPT_INT},
@@ -117,7 +136,7 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "timer.extend": {"seconds": INT},
     "timer.stop": {},
     "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT,
-                        "phase": OPT_STR},
+                        "phase": OPT_STR, "per_group": BOOL},
     "activity.activate": _ACT,
     "activity.lock": _ACT,
     "activity.unlock": _ACT,
@@ -154,7 +173,16 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "question.restore": _QUESTION,
     "question.pin": {**_QUESTION, "pinned": BOOL},
     "question.approve": _QUESTION,
+    "sheet.edit": {**_ACT, "field": STR, "value": Field(_is_sheet_value, "string or array"),
+                   "version": INT},
 }
+# The moderator addresses one group's instance of a per-group activity with `group`.
+for _schema in COMMAND_MESSAGES.values():
+    if "activity" in _schema and _schema is not _ACT:
+        _schema["group"] = OPT_STR
+for _name in ("activity.activate", "activity.lock", "activity.unlock", "activity.reveal",
+              "activity.conceal"):
+    COMMAND_MESSAGES[_name] = dict(_ACT)
 
 CLIENT_MESSAGES = (*CONTROL_MESSAGES, *COMMAND_MESSAGES)
 
@@ -241,8 +269,12 @@ def event(seq: int, at: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": "event", "seq": seq, "at": at, "event": name, "data": data}
 
 
-def tally(seq: int, activity: str, results: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "tally", "seq": seq, "activity": activity, "results": results}
+def tally(seq: int, activity: str, results: dict[str, Any],
+          group: str | None = None) -> dict[str, Any]:
+    out = {"type": "tally", "seq": seq, "activity": activity, "results": results}
+    if group is not None:
+        out["group"] = group  # one group's instance of a per-group activity
+    return out
 
 
 def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str, Any]:

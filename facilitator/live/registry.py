@@ -36,13 +36,14 @@ class Registry:
         self._random = random.SystemRandom()
 
     async def get(self, code: str) -> SessionRuntime | None:
-        if code in self._runtimes:
-            return self._runtimes[code]
+        runtime = self._runtimes.get(code)
+        if runtime is not None:
+            return None if runtime.state.status == "deleted" else runtime
         async with self._lock:
             if code in self._runtimes:
                 return self._runtimes[code]
             record = await self.store.find_session(code=code)
-            if record is None:
+            if record is None or record.status == "deleted":
                 return None
             return await self._start(record)
 

@@ -18,12 +18,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from facilitator.domain import views
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import Refusal
-from facilitator.domain.model import AUDIENCES, Audience, Command, Event, iso
+from facilitator.domain.model import Audience, Command, Event, iso
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
-from facilitator.live.hub import Connection, Hub
+from facilitator.live.fanout import Messages, encode_event, tallies_for, tally_batches
+from facilitator.live.hub import Connection, Hub, channel_of
 from facilitator.store.base import Answer, SessionRecord, Store
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class _Pending:
 class _TallyLane:
     interval: float
     audiences: tuple[Audience, ...]
-    dirty: set[str] = field(default_factory=set)
+    dirty: set[tuple[str, str | None]] = field(default_factory=set)  # (activity, group)
     flag: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -73,10 +75,10 @@ class SessionRuntime:
         self.commit_interval = commit_interval
         self._answers: dict[tuple[str, str], str] = {(a.actor, a.id): a.message
                                                       for a in answers}
-        # Encoded messages of recent events per audience (None: not for that audience).
-        self._recent: deque[tuple[int, dict[Audience, str | None]]] = deque(maxlen=REPLAY_LIMIT)
+        # Encoded messages of recent events per channel (None: not for that channel).
+        self._recent: deque[tuple[int, Messages]] = deque(maxlen=REPLAY_LIMIT)
         for event in events[-REPLAY_LIMIT:]:
-            self._recent.append((event.seq, self._encode_event(event)))
+            self._recent.append((event.seq, encode_event(self.state, event)))
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(QUEUE_LIMIT)
         # Held while the state runs ahead of the log (between decide and commit), so that no
         # snapshot or tally ever shows what is not yet durable.
@@ -143,7 +145,7 @@ class SessionRuntime:
             events: list[Event] = []
             answers: list[Answer] = []
             replies: list[tuple[_Pending, dict[str, Any]]] = []
-            messages: list[tuple[int, dict[Audience, str | None]]] = []
+            messages: list[tuple[int, Messages]] = []
             status_before = self.state.status
             for pending in batch:
                 command = pending.command
@@ -163,14 +165,16 @@ class SessionRuntime:
             for pending, reply in replies:
                 if not pending.future.done():
                     pending.future.set_result(reply)
-            for seq, per_audience in messages:
-                self._recent.append((seq, per_audience))
-                for audience, text in per_audience.items():
+            for seq, per_channel in messages:
+                self._recent.append((seq, per_channel))
+                for channel, text in per_channel.items():
                     if text is not None:
-                        self.hub.publish(audience, text)
+                        self.hub.publish(channel, text)
+            if any(e.type.startswith(("group", "session.closed")) for e in events):
+                self._regroup()
 
     def _decide(self, command: Command, events: list[Event],
-                messages: list[tuple[int, dict[Audience, str | None]]]) -> dict[str, Any]:
+                messages: list[tuple[int, Messages]]) -> dict[str, Any]:
         try:
             decision = self.state.decide(command)
         except Refusal as refusal:
@@ -181,19 +185,10 @@ class SessionRuntime:
             event = Event(self.state.seq + 1, name, data, command.at)
             self.state.apply(event)
             events.append(event)
-            messages.append((event.seq, self._encode_event(event)))
+            messages.append((event.seq, encode_event(self.state, event)))
             self._mark_dirty(event)
             last = event.seq
         return protocol.ack(command.id, last, decision.result)
-
-    def _encode_event(self, event: Event) -> dict[Audience, str | None]:
-        at = iso(event.at)
-        out: dict[Audience, str | None] = {}
-        for audience in AUDIENCES:
-            data = self.state.project(event, audience)
-            out[audience] = (None if data is None else
-                             protocol.encode(protocol.event(event.seq, at, event.type, data)))
-        return out
 
     def _mark_dirty(self, event: Event) -> None:
         ident = event.data.get("activity")
@@ -202,7 +197,7 @@ class SessionRuntime:
         activity = self.state.activities.get(ident)
         if activity is not None and KINDS[activity.kind].is_tallied(activity):
             for lane in self._tally_lanes:
-                lane.dirty.add(ident)
+                lane.dirty.add((ident, event.data.get("group")))
                 lane.flag.set()
 
     async def _reload(self) -> None:
@@ -221,8 +216,9 @@ class SessionRuntime:
             async with self._lock:
                 lane.flag.clear()
                 dirty, lane.dirty = lane.dirty, set()
-                batches = [batch for ident in sorted(dirty)
-                           for batch in self._tally_batch(ident, lane.audiences)]
+                batches = [batch for ident, group in sorted(dirty, key=str)
+                           for batch in tally_batches(self.state, self.hub, ident, group,
+                                                      lane.audiences)]
             # Outside the lock and a chunk at a time: handing a tally to thousands of phones
             # must not hold up the writer or the beamer's tally for the whole round.
             for text, connections in batches:
@@ -233,71 +229,57 @@ class SessionRuntime:
                         connection.offer(text)
             await asyncio.sleep(lane.interval)
 
-    def _tally_batch(self, ident: str,
-                     audiences: tuple[Audience, ...]) -> list[tuple[str, list[Connection]]]:
-        """The tally of one activity for these audiences: (encoded text, receivers) pairs,
-        one text per distinct results object (usually one for all)."""
-        activity = self.state.activities[ident]
-        kind = KINDS[activity.kind]
-        results = kind.results(activity)
-        # Keyed by the results object itself (kept alive here), so two audiences share one
-        # encoded text exactly when the kind gave them the same object.
-        out: dict[int, tuple[dict[str, Any], str, list[Connection]]] = {}
-        if results is None:
-            return []
-        for audience in audiences:
-            receivers = self.hub.audiences[audience]
-            if not receivers or not self.state.results_visible(activity, audience):
-                continue
-            seen = kind.results_for(activity, audience, results)
-            if seen is None:
-                continue
-            if id(seen) not in out:
-                text = protocol.encode(protocol.tally(self.state.seq, ident, seen))
-                out[id(seen)] = (seen, text, [])
-            out[id(seen)][2].extend(receivers)
-        return [(text, receivers) for _, text, receivers in out.values()]
-
-    def _tallies(self, audience: Audience) -> list[str]:
-        out = []
-        for activity in self.state.activities.values():
-            kind = KINDS[activity.kind]
-            if not kind.is_tallied(activity) or not self.state.results_visible(activity,
-                                                                                audience):
-                continue
-            results = kind.results_for(activity, audience, kind.results(activity))
-            if results is not None:
-                out.append(protocol.encode(protocol.tally(self.state.seq, activity.id,
-                                                          results)))
-        return out
-
     # -- connections ---------------------------------------------------------------------
 
     def _hello(self, connection: Connection, resumed: bool = False) -> str:
         state = self.state
         who = connection.participant
         you = mine = None
+        group = None
         if who is not None:
-            participant = state.participants[who]
-            you = {"participant": who, "name": participant.name}
+            you = views.you(state, who)
+            group = you["group"]
+            connection.standing = (group, you["spokesperson"])
             mine = state.mine(who)
-        session = None if resumed else state.view(connection.audience)
+        session = None if resumed else state.view(connection.audience, group)
         return protocol.encode(protocol.hello(connection.audience, state.seq, session, you,
                                               mine, now=iso(time.time()), resumed=resumed))
 
+    def _channel(self, connection: Connection) -> str:
+        who = connection.participant
+        group = self.state.members.get(who) if who is not None else None
+        return channel_of(connection.audience, group)
+
     def _replay(self, connection: Connection, seq: int) -> bool:
-        """Queue what the audience missed after seq; False when it is no longer held."""
+        """Queue what the connection missed after seq; False when it is no longer held (or
+        its channel did not exist then: a group created since)."""
         oldest = self._recent[0][0] if self._recent else self.state.seq + 1
         if not 0 <= seq <= self.state.seq or seq + 1 < oldest:
             return False
+        missed = [per_channel for event_seq, per_channel in self._recent if event_seq > seq]
+        if any(connection.channel not in per_channel for per_channel in missed):
+            return False
         connection.offer(self._hello(connection, resumed=True))
-        for event_seq, per_audience in self._recent:
-            text = per_audience.get(connection.audience)
-            if event_seq > seq and text is not None:
+        for per_channel in missed:
+            text = per_channel[connection.channel]
+            if text is not None:
                 connection.offer(text)
-        for text in self._tallies(connection.audience):
+        group = connection.standing[0]
+        for text in tallies_for(self.state, connection.audience, group):
             connection.offer(text)
         return True
+
+    def _regroup(self) -> None:
+        """Participants whose group (or spokesperson role) changed move to their new channel
+        and get a fresh hello: per-group activities look different there."""
+        for connection in self.hub.participants():
+            who = connection.participant
+            assert who is not None
+            group = self.state.members.get(who)
+            spokesperson = group is not None and self.state.groups[group].spokesperson == who
+            if connection.standing != (group, spokesperson):
+                self.hub.move(connection, channel_of("participant", group))
+                connection.offer(self._hello(connection))
 
     @asynccontextmanager
     async def connect(self, connection: Connection,
@@ -306,6 +288,7 @@ class SessionRuntime:
         `resume`; then deliver everything live for as long as the block runs. Both happen
         under the writer's lock, so no event can fall between them or come twice."""
         async with self._lock:
+            connection.channel = self._channel(connection)
             if resume is None or not self._replay(connection, resume):
                 connection.offer(self._hello(connection))
             self.hub.add(connection)

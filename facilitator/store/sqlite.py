@@ -98,7 +98,8 @@ class SQLiteStore:
 
     async def list_sessions(self) -> list[SessionRecord]:
         async with self.db.execute(
-            "SELECT id, code, title, status, created FROM sessions ORDER BY created DESC"
+            "SELECT id, code, title, status, created FROM sessions WHERE status != 'deleted' "
+            "ORDER BY created DESC"
         ) as cursor:
             return [SessionRecord(*row) async for row in cursor]
 

@@ -54,10 +54,10 @@ async def create_session(request: Request) -> Response:
 async def join_session(request: Request) -> Response:
     runtime = await find(request, request.path_params["code"])
     body = await _json(request)
-    unknown = set(body) - {"name"}
+    unknown = set(body) - {"name", "where"}
     if unknown:
         raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
-    participant = await join(runtime, body.get("name"))
+    participant = await join(runtime, body.get("name"), body.get("where"))
     token = auth.participant_token(request.app.state.secret, runtime.state.id, participant)
     response = JSONResponse({"participant": participant, "token": token, "code": runtime.code,
                              "ws": f"/ws/{runtime.code}"}, status_code=201)

@@ -27,6 +27,10 @@ def role_token(secret: bytes, session: str, role: Role) -> str:
     return _mac(secret, f"{role}:{session}")
 
 
+def comoderator_token(secret: bytes, session: str) -> str:
+    return _mac(secret, f"comoderator:{session}")
+
+
 def participant_token(secret: bytes, session: str, participant: str) -> str:
     return f"{participant}.{_mac(secret, f'participant:{session}:{participant}')}"
 
@@ -39,6 +43,7 @@ def organiser_cookie(secret: bytes, key: str) -> str:
 class Credential:
     role: Role
     participant: str | None = None
+    owner: bool = True  # False for a co-moderator: a moderator who cannot delete the session
 
 
 def identify(secret: bytes, session: str, token: str | None) -> Credential | None:
@@ -48,6 +53,8 @@ def identify(secret: bytes, session: str, token: str | None) -> Credential | Non
     for role in ("moderator", "presenter"):
         if hmac.compare_digest(token, role_token(secret, session, role)):  # type: ignore[arg-type]
             return Credential(role)  # type: ignore[arg-type]
+    if hmac.compare_digest(token, comoderator_token(secret, session)):
+        return Credential("moderator", owner=False)
     participant, dot, _ = token.partition(".")
     if dot and hmac.compare_digest(token, participant_token(secret, session, participant)):
         return Credential("participant", participant)

@@ -48,8 +48,10 @@ async def join_page(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         name = form.get("name")
+        where = form.get("where")
         try:
-            participant = await join(runtime, name if isinstance(name, str) else None)
+            participant = await join(runtime, name if isinstance(name, str) else None,
+                                     where if where in {"room", "online"} else None)
         except WebError as exc:
             error = translate(lang, exc.message, exc.params)
         else:
@@ -91,13 +93,16 @@ async def _role_page(request: Request, role: str, template: str) -> Response:
     runtime = await find(request, request.path_params["code"])
     secret = request.app.state.secret
     token = request.path_params["token"]
-    expected = auth.role_token(secret, runtime.state.id, role)  # type: ignore[arg-type]
-    if not hmac.compare_digest(token, expected):
+    found_role = auth.identify(secret, runtime.state.id, token)
+    if found_role is None or found_role.role != role:
         raise WebError("not_found", N_("There is no session with this code."))
     found = links(request.app.state.settings.base_url, secret, runtime)
     context = {**_live_context(request, runtime), "token": token,
                "join_url": found.join_url, "presenter_url": found.presenter_url,
-               "qr_svg_url": str(request.url_for("qr_svg", code=runtime.code))}
+               "qr_svg_url": str(request.url_for("qr_svg", code=runtime.code)),
+               # Only the owner hands out the co-moderator link.
+               "owner": found_role.owner,
+               "invite_url": found.comoderator_url if found_role.owner else None}
     response = render(request, template, context, lang=runtime.state.language)
     # The token is in the URL: keep it out of other sites' Referer headers.
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -22,14 +22,17 @@ class Links:
     presenter_url: str
     moderator_token: str
     presenter_token: str
+    comoderator_url: str
 
 
 def links(base_url: str, secret: bytes, runtime: SessionRuntime) -> Links:
     state = runtime.state
     mod = auth.role_token(secret, state.id, "moderator")
     pres = auth.role_token(secret, state.id, "presenter")
+    co = auth.comoderator_token(secret, state.id)
     return Links(f"{base_url}/j/{state.code}", f"{base_url}/moderate/{state.code}/{mod}",
-                 f"{base_url}/present/{state.code}/{pres}", mod, pres)
+                 f"{base_url}/present/{state.code}/{pres}", mod, pres,
+                 f"{base_url}/moderate/{state.code}/{co}")
 
 
 def session_answer(base_url: str, secret: bytes, runtime: SessionRuntime) -> dict[str, Any]:
@@ -37,7 +40,8 @@ def session_answer(base_url: str, secret: bytes, runtime: SessionRuntime) -> dic
     return {"id": runtime.state.id, "code": runtime.code, "join_url": found.join_url,
             "moderator_url": found.moderator_url, "presenter_url": found.presenter_url,
             "moderator_token": found.moderator_token,
-            "presenter_token": found.presenter_token}
+            "presenter_token": found.presenter_token,
+            "comoderator_url": found.comoderator_url}
 
 
 async def find(conn: HTTPConnection, raw_code: str) -> SessionRuntime:
@@ -49,12 +53,12 @@ async def find(conn: HTTPConnection, raw_code: str) -> SessionRuntime:
     return runtime
 
 
-async def join(runtime: SessionRuntime, name: Any) -> str:
-    """Make a new participant; return the participant id."""
+async def join(runtime: SessionRuntime, name: Any, where: Any = None) -> str:
+    """Make a new participant (where: "room", "online" or None); return the id."""
     if runtime.state.status not in {"open", "live"}:
         raise WebError("session_not_open", N_("This session is not open for joining."))
     try:
-        answer = await runtime.submit(system("participant.join", name=name))
+        answer = await runtime.submit(system("participant.join", name=name, where=where))
     except Busy:
         raise WebError("busy", N_("The server is busy. Please try again.")) from None
     if answer["type"] == "error":

@@ -82,7 +82,7 @@ async def live(websocket: WebSocket) -> None:
     audience = "participant" if found.role == "participant" else found.role
     connection = Connection(audience, websocket.send_text, websocket.close,  # type: ignore[arg-type]
                             settings.send_queue, found.participant)
-    actor = Actor(found.role, found.participant)
+    actor = Actor(found.role, found.participant, found.owner)
     app.state.connections += 1
     pump = asyncio.create_task(_pump(connection))
     try:

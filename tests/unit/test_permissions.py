@@ -28,6 +28,16 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "session.close": {"moderator": ({"open", "live"}, ANY)},
     "participant.join": {"system": ({"open", "live"}, ANY)},
     "participant.rename": {"participant": ({"open", "live"}, ANY)},
+    "participant.where": {"participant": (RUNNING, ANY)},
+    "session.delete": {"moderator": ({"draft", "closed"}, ANY)},
+    "group.create": {"moderator": (PREPARE, ANY)},
+    "group.rename": {"moderator": (PREPARE, ANY)},
+    "group.delete": {"moderator": (PREPARE, ANY)},
+    "groups.choice": {"moderator": (PREPARE, ANY)},
+    "group.assign": {"moderator": (RUNNING, ANY)},
+    "groups.shuffle": {"moderator": (RUNNING, ANY)},
+    "group.spokesperson": {"moderator": (RUNNING, ANY)},
+    "group.choose": {"participant": (RUNNING, ANY)},
     "activity.create": {"moderator": (PREPARE, ANY)},
     "activity.activate": {"moderator": ({"live"}, ANY)},
     "activity.lock": {"moderator": (PREPARE, {"active", "locked"})},
@@ -73,10 +83,11 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "question.restore": MODERATE,
     "question.pin": MODERATE,
     "question.approve": MODERATE,
+    "sheet.edit": {"participant": ({"live"}, {"active"}), "moderator": (RUNNING, ANY)},
 }
 
 ARGS: dict[str, dict[str, Any]] = {
-    "session.open": {}, "session.start": {}, "session.close": {},
+    "session.open": {}, "session.start": {}, "session.close": {}, "session.delete": {},
     "participant.join": {}, "participant.rename": {"name": "Kim"},
     "activity.create": {"kind": "ideas", "title": "Neu"},
     "idea.add": {"activity": "a1", "text": "neu"},
@@ -99,6 +110,15 @@ ARGS: dict[str, dict[str, Any]] = {
     "timer.start": {"seconds": 60},
     "timer.pause": {}, "timer.resume": {}, "timer.stop": {},
     "timer.extend": {"seconds": 30},
+    "participant.where": {"where": "online"},
+    "group.create": {"name": "Zwei"},
+    "group.rename": {"group": "g1", "name": "Neu"},
+    "group.delete": {"group": "g1"},
+    "groups.choice": {"open": False},
+    "group.assign": {"participant": "p2", "group": "g1"},
+    "groups.shuffle": {},
+    "group.spokesperson": {"group": "g1", "participant": "p1"},
+    "group.choose": {"group": "g1"},
     "vote.cast": {"activity": "a2", "choices": ["o1"]},
     "dots.set": {"activity": "a3", "item": "t1", "count": 1},
     "ranking.set": {"activity": "a4", "order": ["t2", "t1"]},
@@ -116,13 +136,14 @@ ARGS: dict[str, dict[str, Any]] = {
     "question.restore": {"activity": "a9", "question": "q1"},
     "question.pin": {"activity": "a9", "question": "q1", "pinned": True},
     "question.approve": {"activity": "a9", "question": "q1"},
+    "sheet.edit": {"activity": "a10", "field": "title", "value": "Klimahaus", "version": 0},
 }
 
 ITEMS = ["Carsharing", "Wärmenetz"]
-# Kinds 3-9 in the order of their activity ids; configs as activity.create would get them.
+# Kinds 3-10 in the order of their activity ids; configs as activity.create would get them.
 LATER_KINDS = [("dots", {"items": ITEMS}), ("ranking", {"items": ITEMS}),
                ("scale", {"items": ITEMS}), ("matrix", {"items": ITEMS}),
-               ("consent", {}), ("words", {}), ("qa", {})]
+               ("consent", {}), ("words", {}), ("qa", {}), ("measure", {})]
 
 
 def test_the_table_covers_every_command() -> None:
@@ -138,6 +159,9 @@ def build(session_status: str, activity_status: str) -> SessionState:
         ("participant.joined", {"participant": "p2", "name": None}),
         ("phase.created", {"phase": "h1", "title": "Start", "minutes": 5, "notes": None}),
         ("timer.started", {"seconds": 60, "label": None, "ends_at": 61.0}),
+        ("group.created", {"group": "g1", "name": "Mobilität"}),
+        ("groups.choice_changed", {"open": True}),
+        ("group.assigned", {"participant": "p1", "group": "g1", "previous": None}),
         ("activity.created", {"activity": "a1", "kind": "ideas", "title": "Ideen", "prompt": "",
                               "config": {"live_wall": True, "max_per_participant": 20,
                                          "premoderation": False, "support": True,

@@ -7,6 +7,7 @@ from facilitator.domain.activities.consent import Consent
 from facilitator.domain.activities.dots import Dots
 from facilitator.domain.activities.ideas import Ideas
 from facilitator.domain.activities.matrix import Matrix
+from facilitator.domain.activities.measure import Measure
 from facilitator.domain.activities.poll import Poll
 from facilitator.domain.activities.qa import Qa
 from facilitator.domain.activities.ranking import Ranking
@@ -24,6 +25,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Consent(),
     Words(),
     Qa(),
+    Measure(),
 )}
 
 # Which kind handles which command type.

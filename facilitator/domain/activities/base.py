@@ -40,6 +40,9 @@ class Activity:
     # What the activity rates or orders (dots, ranking, scale, matrix): resolved from the
     # config when first activated, then frozen. [{"id": "i4", "label": "…"}, …]
     items: list[dict[str, str]] | None = None
+    # Runs once per small group: each group's instance has its own data (session.instance).
+    per_group: bool = False
+    groups: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
