@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
-PLAN ?= sessions/beispiel-klimalabor/plan.toml
+PLAN ?= sessions/simulationslabor-klimaschutz/plan.toml
 
 .PHONY: run test lint bench catalogs clean
 

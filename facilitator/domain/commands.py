@@ -10,7 +10,7 @@ from facilitator.domain import agenda
 from facilitator.domain import groups as grouping
 from facilitator.domain.activities import KINDS
 from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
-from facilitator.domain.activities.items import Item, resolve, top
+from facilitator.domain.activities.items import MAX_ITEMS, Item, resolve, top
 from facilitator.domain.errors import N_, ActivityClosed, Invalid, LimitReached, NotFound
 from facilitator.domain.model import Command, Decision, clean_text, optional_name
 
@@ -122,14 +122,27 @@ def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
         if not source.per_group:
             return one(source, take)
         # From every group, in group order (top:<n> within each group), marked with it.
-        items: list[Item] = []
+        per_group: list[list[Item]] = []
         for group in [*state.groups, *(g for g in source.groups if g not in state.groups)]:
             found = one(state.instance(source, group), take)
             if found is None:
                 return None
-            items += [{**item, "group": group} for item in found]
-        return items
+            per_group.append([{**item, "group": group} for item in found])
+        return fair_share(per_group, MAX_ITEMS)
     return lookup
+
+
+def fair_share(per_group: list[list[Item]], limit: int) -> list[Item]:
+    """All items in group order when they fit; otherwise the first items of every group in
+    turn, so that no group drops out because earlier groups had long walls."""
+    if sum(len(items) for items in per_group) <= limit:
+        return [item for items in per_group for item in items]
+    taken = [0] * len(per_group)
+    while sum(taken) < limit:
+        for index, items in enumerate(per_group):
+            if taken[index] < len(items) and sum(taken) < limit:
+                taken[index] += 1
+    return [item for index, items in enumerate(per_group) for item in items[:taken[index]]]
 
 
 # command: (activity statuses it applies to, its event)

@@ -3,8 +3,9 @@
 A moderator writes a plan by hand, so every error names the line and the field it is about.
 tomllib gives values without positions, so plan_lines finds the line of a table, key or array
 element when an error needs it, and plan_settings which setting a kind's refusal is about.
-Items taken from an earlier activity are checked in plan_sources. dump_plan lives in plan_toml
-and is re-exported here, so that code which reads and writes plans keeps one import.
+Items taken from an earlier activity are checked in plan_sources, group names in plan_groups.
+dump_plan lives in plan_toml and is re-exported here, so that code which reads and writes plans
+keeps one import.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from typing import Any, NoReturn
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.model import clean_text
-from facilitator.domain.plan_lines import Positions, Where, dotted, header
+from facilitator.domain.plan_groups import read_groups
+from facilitator.domain.plan_lines import (
+    Positions,
+    Where,
+    dotted,
+    header,
+    syntax_position,
+)
 from facilitator.domain.plan_settings import setting_of
 from facilitator.domain.plan_sources import (
     KEY,
@@ -41,19 +49,24 @@ MAX_PHASES = 50
 MAX_ACTIVITIES = 100
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
-ROOT_KEYS = ("title", "language", "names", "slug", "phases")
+ROOT_KEYS = ("title", "language", "names", "slug", "groups", "group_choice", "phases")
 PHASE_KEYS = ("title", "minutes", "timer", "notes", "activities")
 # Keys every activity has; all other keys of an activity are the settings of its kind.
-ACTIVITY_KEYS = ("kind", "key", "title", "prompt")
+ACTIVITY_KEYS = ("kind", "key", "title", "prompt", "per_group")
 # Named in docs/plans.md as coming next: refused with a message that says so, not "unknown".
-PLANNED_KEYS = {"root": ("groups",), "phase": ("groups",), "activity": ("group", "per_group")}
+PLANNED_KEYS: dict[str, tuple[str, ...]] = {"root": (), "phase": (), "activity": ("group",)}
+_GROUPS_AT_THE_TOP = N_("Groups are listed once, at the top of the plan; an activity runs in "
+                        "every group with per_group = true.")
 # Keys a moderator might guess for an activity, and where the plan has that instead.
 MISPLACED_KEYS = {
     "id": N_("An activity is named with key, not id: the server gives the ids a1, a2, …"),
     "minutes": N_("An activity has no minutes of its own: give its phase minutes and a "
                   "timer."),
+    "groups": _GROUPS_AT_THE_TOP,
 }
-PLANNED_KINDS = ("measure",)
+# The same for a phase: groups belong to the whole session, not to one phase.
+MISPLACED_PHASE_KEYS = {"groups": _GROUPS_AT_THE_TOP}
+PLANNED_KINDS: tuple[str, ...] = ()
 
 
 def _same(text: str) -> str:
@@ -97,6 +110,7 @@ class ActivitySpec:
     # The kind's settings as written in the plan; the server fills in defaults on create.
     config: dict[str, Any] = field(default_factory=dict, hash=False)
     key: str | None = None  # the plan's name of the activity, for later item sources
+    per_group: bool = False  # runs once in every group instead of once for the plenary
 
     @property
     def source(self) -> Source | None:
@@ -115,8 +129,11 @@ class ActivitySpec:
             if source is None:
                 raise ValueError(f"the items of {self.title!r} need the id of their source")
             config["items"] = dict(source)
-        return {"kind": self.kind, "title": self.title, "prompt": self.prompt,
-                "config": config}
+        args: dict[str, Any] = {"kind": self.kind, "title": self.title,
+                                "prompt": self.prompt, "config": config}
+        if self.per_group:
+            args["per_group"] = True
+        return args
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,8 @@ class Plan:
     names: bool = False
     slug: str | None = None
     phases: tuple[Phase, ...] = ()
+    groups: tuple[str, ...] = ()  # names of the small groups, made before the phases
+    group_choice: bool = False  # participants pick their group themselves
 
     @property
     def activities(self) -> tuple[ActivitySpec, ...]:
@@ -155,25 +174,13 @@ def load_plan(text: str, source: str = "plan.toml") -> Plan:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(str(exc), text, source) from None
+        line, column, reason = syntax_position(str(exc), text)
+        raise PlanError(N_("This is not valid TOML: {reason}."), line=line, column=column,
+                        field="", source=source, reason=reason) from None
     except RecursionError:  # arrays in arrays in arrays…: no plan looks like that
         raise PlanError(N_("This is not valid TOML: {reason}."), line=None, field="",
                         source=source, reason="values nested too deeply") from None
     return _Reader(text, source).plan(data)
-
-
-def _syntax_error(message: str, text: str, source: str) -> PlanError:
-    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if found:
-        line: int | None = int(found[1])
-        column: int | None = int(found[2])
-        reason = message[:found.start()]
-    else:  # "(at end of document)": the last line that has something on it
-        reason = re.sub(r"\s*\(at end of document\)$", "", message)
-        lines = text.rstrip().splitlines()
-        line, column = (len(lines) or None), None
-    return PlanError(N_("This is not valid TOML: {reason}."), line=line, column=column,
-                     field="", source=source, reason=reason)
 
 
 class _Reader:
@@ -184,6 +191,7 @@ class _Reader:
         self.seen_activities = 0
         self.earlier: dict[str, Earlier] = {}  # activities read so far, by key
         self.data: dict[str, Any] = {}
+        self.groups: tuple[str, ...] = ()
 
     def fail(self, path: Where, message: str, **params: Any) -> NoReturn:
         if self._positions is None:
@@ -203,6 +211,14 @@ class _Reader:
             self.fail(("slug",), N_("The field {field} may contain only a-z, 0-9 and hyphens, "
                                     "at most 64 characters, not starting or ending with a "
                                     "hyphen."))
+        try:
+            self.groups = read_groups(data.get("groups"))
+        except Problem as problem:
+            self.fail(problem.where, problem.message, **problem.params)
+        group_choice = self.flag(data, (), "group_choice")
+        if group_choice and not self.groups:
+            self.fail(("group_choice",), N_("Participants can choose a group only in a plan "
+                                            "with groups: list them in groups."))
         phases = self.tables(data, "phases", ())
         if len(phases) > MAX_PHASES:
             self.fail(("phases", MAX_PHASES), N_("A plan can have at most {limit} phases."),
@@ -213,9 +229,14 @@ class _Reader:
             names=self.flag(data, (), "names"),
             slug=slug,
             phases=tuple(self.phase(raw, ("phases", n)) for n, raw in enumerate(phases)),
+            groups=self.groups,
+            group_choice=group_choice,
         )
 
     def phase(self, raw: dict[str, Any], path: Where) -> Phase:
+        for key in raw:
+            if key in MISPLACED_PHASE_KEYS:
+                self.fail((*path, key), MISPLACED_PHASE_KEYS[key])
         self.keys(raw, path, PHASE_KEYS, PLANNED_KEYS["phase"])
         title = self.text_of(raw, path, "title", TITLE_LIMIT, required=True)
         minutes = self.number(raw, path, "minutes", MINUTES_LIMIT)
@@ -252,21 +273,27 @@ class _Reader:
         own = self.activity_key(raw, path)
         title = self.text_of(raw, path, "title", TITLE_LIMIT, required=True)
         prompt = self.text_of(raw, path, "prompt", PROMPT_LIMIT, multiline=True)
+        per_group = self.flag(raw, path, "per_group")
+        if per_group and not self.groups:
+            self.fail((*path, "per_group"), N_("An activity runs per group only in a plan "
+                                               "with groups: list them at the top of the "
+                                               "plan in groups."))
         settings = {k: v for k, v in raw.items() if k not in ACTIVITY_KEYS}
         kind = KINDS[name]
         checked = settings
         items = settings.get("items")
         if kind.uses_items and isinstance(items, Mapping):
             # Checked as the server will get it: with the ids of a new session.
-            checked = {**settings, "items": self.items_source(items, (*path, "items"), own)}
+            checked = {**settings, "items": self.items_source(items, (*path, "items"), own,
+                                                              per_group)}
         try:
             kind.make_config(checked)
         except Refusal as refusal:
             self.refused(refusal, path, settings)
         clusters = self.clusters(settings, path) if name == "ideas" else ()
         if own is not None:
-            self.earlier[own] = Earlier(self.seen_activities, name, clusters)
-        return ActivitySpec(name, title, prompt, settings, key=own)
+            self.earlier[own] = Earlier(self.seen_activities, name, clusters, per_group)
+        return ActivitySpec(name, title, prompt, settings, key=own, per_group=per_group)
 
     def activity_key(self, raw: Mapping[str, Any], path: Where) -> str | None:
         key = raw.get("key")
@@ -281,13 +308,13 @@ class _Reader:
                                          "already."), key=key)
         return key
 
-    def items_source(self, raw: Mapping[str, Any], path: Where,
-                     own: str | None) -> dict[str, str]:
+    def items_source(self, raw: Mapping[str, Any], path: Where, own: str | None,
+                     per_group: bool) -> dict[str, str]:
         """Check `items = { from, take }` against the activities before this one; return the
         source as a new session would get it."""
         try:
             source = read_source(raw)
-            found = check_source(source, own, self.earlier, self.all_keys())
+            found = check_source(source, own, self.earlier, self.all_keys(), per_group)
         except Problem as problem:
             self.fail((*path, *problem.where), problem.message, **problem.params)
         return source.wire(f"a{found.number}", predicted_clusters(found))

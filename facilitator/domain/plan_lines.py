@@ -178,6 +178,18 @@ class Positions:
                 self.i += 1
 
 
+def syntax_position(message: str, text: str) -> tuple[int | None, int | None, str]:
+    """Line, column and reason of a tomllib error message. "At end of document" errors (an
+    unclosed array or string) get the last line that has something on it, and no column."""
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if found:
+        return int(found[1]), int(found[2]), message[:found.start()]
+    reason = re.sub(r"\s*\(at end of document\)$", "", message)
+    # Lines as TOML counts them: splitlines() would also break at \x1e, \x85 and the like.
+    used = text.rstrip()
+    return (used.count("\n") + 1 if used else None), None, reason
+
+
 def dotted(path: Where) -> str:
     """The path as messages name it: indices count from 1, as one counts headers in a file."""
     out = ""

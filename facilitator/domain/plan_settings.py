@@ -2,7 +2,8 @@
 
 A kind checks its config for the console and the wire too, where a field name is enough; a plan
 needs the line. Refusals that name a field (``field="criteria[2].label"``) are found by that
-path; for those that name none, the table below says which setting they are about.
+path; for those that name none, the table below says which setting they are about. A refused
+field of a measure sheet is found by checking the sheet's fields one by one.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import Refusal
 from facilitator.domain.plan_lines import Where
+
+SHEET_KEYS = ("id", "label", "type", "limit")  # a field of a measure sheet (measure.py)
 
 
 def _axis(settings: Mapping[str, Any], params: Mapping[str, Any]) -> Where:
@@ -38,6 +42,43 @@ def _point_label(settings: Mapping[str, Any], params: Mapping[str, Any]) -> Wher
     return ("labels",)
 
 
+def _same_field_id(settings: Mapping[str, Any], params: Mapping[str, Any]) -> Where:
+    """The field of a measure sheet whose id an earlier field has already."""
+    seen: set[Any] = set()
+    for n, entry in enumerate(_fields(settings)):
+        ident = entry.get("id") if isinstance(entry, Mapping) else None
+        if ident in seen:
+            return ("fields", n, "id")
+        seen.add(ident)
+    return ("fields",)
+
+
+def _fields(settings: Mapping[str, Any]) -> list[Any]:
+    fields = settings.get("fields")
+    return fields if isinstance(fields, list) else []
+
+
+def sheet_field(settings: Mapping[str, Any]) -> Where | None:
+    """The entry of a measure sheet's `fields` the kind refused, and in it the key at fault.
+
+    The kind checks entries for the wire, where "label" says enough; a plan needs the line of
+    the entry, so each entry is checked alone until one is refused."""
+    for n, entry in enumerate(_fields(settings)):
+        try:
+            KINDS["measure"].make_config({"fields": [entry]})
+        except Refusal as refusal:
+            if not isinstance(entry, Mapping):
+                return ("fields", n)
+            unknown = [key for key in entry if key not in SHEET_KEYS]
+            named = refusal.params.get("field")
+            key = next((k for k in (*unknown, named) if isinstance(k, str)), None)
+            for part in SHEET_KEYS:  # messages that name the key in their words
+                if key is None and re.search(rf"\b{part}\b", refusal.message):
+                    key = part
+            return ("fields", n) if key is None else ("fields", n, key)
+    return None
+
+
 # Refusals of make_config that name no field, and the setting they are about (or a function
 # of the settings and the refusal's params that finds it).
 SETTING_OF_MESSAGE: dict[str, str | Callable[[Mapping[str, Any], Mapping[str, Any]], Where]] = {
@@ -58,6 +99,8 @@ SETTING_OF_MESSAGE: dict[str, str | Callable[[Mapping[str, Any], Mapping[str, An
     "Labels of the scale are for the values from {low} to {high}.": _point_label,
     "The majority must be one of: {choices}.": "majority",
     "An axis has the fields label, low and high.": _axis,
+    "Give between {low} and {high} fields.": "fields",
+    "Two fields have the same id.": _same_field_id,
 }
 
 
@@ -69,6 +112,8 @@ def setting_of(refusal: Refusal, settings: Mapping[str, Any]) -> Where:
     if where is None and refusal.message in SETTING_OF_MESSAGE:
         found = SETTING_OF_MESSAGE[refusal.message]
         where = (found,) if isinstance(found, str) else found(settings, refusal.params)
+    if where is None and _fields(settings):
+        where = sheet_field(settings)
     return where or ()
 
 

@@ -26,7 +26,8 @@ KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
 
 class Problem(Exception):
-    """Something wrong with a source; ``where`` is relative to the activity's `items`."""
+    """Something wrong with a part of a plan; ``where`` is relative to that part (for a
+    source: the activity's `items`; for groups: the top level)."""
 
     def __init__(self, where: Where, message: str, **params: Any) -> None:
         super().__init__(message)
@@ -42,6 +43,7 @@ class Earlier:
     number: int  # 1-based place in the plan: a new session calls it a<number>
     kind: str
     clusters: tuple[str, ...] = ()  # ideas: the names written in its `clusters`
+    per_group: bool = False  # runs once per group (`per_group = true`)
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,10 @@ def read_source(raw: Mapping[str, Any]) -> Source:
 
 
 def check_source(source: Source, own_key: str | None, earlier: Mapping[str, Earlier],
-                 anywhere: Iterable[Any]) -> Earlier:
+                 anywhere: Iterable[Any], per_group: bool = False) -> Earlier:
     """The earlier activity the source refers to, if it can give such items; raise Problem.
-    ``anywhere`` are the keys of all activities of the plan, to tell a later one from a typo."""
+    ``anywhere`` are the keys of all activities of the plan, to tell a later one from a typo;
+    ``per_group`` says whether the activity that takes the items runs per group."""
     found = earlier.get(source.key)
     if found is None:
         if source.key == own_key:
@@ -136,6 +139,12 @@ def check_source(source: Source, own_key: str | None, earlier: Mapping[str, Earl
                           key=source.key)
         raise Problem(("from",), N_("No activity in this plan has the key {key}."),
                       key=source.key[:40])
+    if per_group and found.per_group:
+        # Each group's instance would need "its" part of another group-wise activity; the
+        # server refuses that, so the plan says it where it is written.
+        raise Problem(("from",), N_("An activity with per_group takes its items from an "
+                                    "activity of the plenary or from a list; the activity "
+                                    "{key} runs per group."), key=source.key)
     if not source.kind_gives(KINDS[found.kind]):
         raise Problem(("from",) if source.take == "all" else ("take",),
                       N_("Items cannot be taken as {take} from a {kind} activity."),

@@ -15,6 +15,10 @@ def dump_plan(plan: Plan) -> str:
            f"names = {_toml(plan.names)}"]
     if plan.slug is not None:
         out.append(f"slug = {_toml(plan.slug)}")
+    if plan.groups:
+        out.append(f"groups = {_toml(list(plan.groups))}")
+    if plan.group_choice:
+        out.append("group_choice = true")
     for phase in plan.phases:
         out += ["", "[[phases]]", f"title = {_toml(phase.title)}"]
         if phase.minutes is not None:
@@ -24,11 +28,13 @@ def dump_plan(plan: Plan) -> str:
         if phase.notes:
             out.append(f"notes = {_toml(phase.notes)}")
         for activity in phase.activities:
-            fields = {"kind": activity.kind, "title": activity.title}
+            fields: dict[str, Any] = {"kind": activity.kind, "title": activity.title}
             if activity.key is not None:
                 fields = {"kind": activity.kind, "key": activity.key, "title": activity.title}
             if activity.prompt:
                 fields["prompt"] = activity.prompt
+            if activity.per_group:
+                fields["per_group"] = True
             out += ["", "  [[phases.activities]]"]
             out += [f"  {_toml_key(k)} = {_toml(v)}"
                     for k, v in {**fields, **activity.config}.items()]

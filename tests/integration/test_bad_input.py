@@ -37,7 +37,7 @@ async def scene(live_session: dict[str, Any]) -> Any:
      "bad_message"),
     ('{"type": "vote.cast", "id": "c1", "activity": "a1", "choices": "o1"}', "bad_message"),
     ('{"type": "resume", "seq": 3}', "unknown_type"),
-    ('{"type": "session.delete", "id": "c1"}', "unknown_type"),
+    ('{"type": "session.explode", "id": "c1"}', "unknown_type"),
     ('{"type": "idea.add", "id": "c1", "activity": "a1", "text": "' + "x" * 17000 + '"}',
      "too_large"),
     ('{"type": "idea.add", "id": "c1", "activity": "a1", "text": "' + "x" * 281 + '"}',

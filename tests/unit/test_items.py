@@ -24,3 +24,15 @@ def test_top_includes_ties_at_the_cut() -> None:
     assert [i["id"] for i in top(ranked, 2)] == ["a", "b", "c"]
     assert [i["id"] for i in top(ranked, 1)] == ["a"]
     assert [i["id"] for i in top(ranked, 9)] == ["a", "b", "c", "d"]
+
+
+def test_a_long_wall_of_one_group_does_not_push_the_others_out() -> None:
+    from facilitator.domain.commands import fair_share
+
+    groups = [[{"id": f"g{g}i{n}", "label": "x"} for n in range(size)]
+              for g, size in enumerate((40, 30, 3))]
+    taken = fair_share(groups, 50)
+    assert len(taken) == 50
+    counts = [sum(1 for item in taken if item["id"].startswith(f"g{g}i")) for g in range(3)]
+    assert counts == [24, 23, 3]
+    assert fair_share([groups[2], groups[2]], 50) == groups[2] + groups[2], "fits: unchanged"

@@ -174,7 +174,7 @@ def test_example_plans_load(path: Path) -> None:
 
 
 def test_there_is_an_example_plan() -> None:
-    assert (SESSIONS / "beispiel-klimalabor" / "plan.toml").is_file()
+    assert (SESSIONS / "simulationslabor-klimaschutz" / "plan.toml").is_file()
 
 
 # -- errors: where and what ------------------------------------------------------------------
@@ -213,19 +213,22 @@ CASES: dict[str, tuple[str, str | None, str, str]] = {
         'title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\nkind = "ideas"\n'
         'title = "x"\nmultiple = true\n', "multiple", "phases[1].activities[1].multiple",
         "Unknown setting: {name}."),
-    "planned: groups": ('title = "t"\n[[groups]]\nname = "A"\n', "[[groups]]", "groups",
-                        "The field {field} is planned but not supported yet."),
-    "planned: per_group": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
-                           'kind = "ideas"\ntitle = "x"\nper_group = true\n', "per_group",
-                           "phases[1].activities[1].per_group",
-                           "The field {field} is planned but not supported yet."),
+    "groups: as tables": ('title = "t"\n[[groups]]\nname = "A"\n', "[[groups]]", "groups",
+                          'The field {field} must be a list of names: groups = ["…", "…"].'),
+    "groups: per_group without groups": (
+        'title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
+        'kind = "ideas"\ntitle = "x"\nper_group = true\n', "per_group",
+        "phases[1].activities[1].per_group",
+        "An activity runs per group only in a plan with groups: list them at the top of the "
+        "plan in groups."),
     "planned: group": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
                        'kind = "ideas"\ngroup = "Mobilität"\ntitle = "x"\n', "group",
                        "phases[1].activities[1].group",
                        "The field {field} is planned but not supported yet."),
-    "planned: groups in a phase": ('title = "t"\n[[phases]]\ntitle = "a"\n'
-                                   'groups = ["A", "B"]\n', "groups", "phases[1].groups",
-                                   "The field {field} is planned but not supported yet."),
+    "groups: in a phase": ('title = "t"\n[[phases]]\ntitle = "a"\n'
+                           'groups = ["A", "B"]\n', "groups", "phases[1].groups",
+                           "Groups are listed once, at the top of the plan; an activity runs in "
+                           "every group with per_group = true."),
     # wrong types
     "type: title": ('title = 5\n', "title", "title", "The field {field} must be a text."),
     "type: names": ('title = "t"\nnames = "ja"\n', "names", "names",
@@ -284,9 +287,6 @@ CASES: dict[str, tuple[str, str | None, str, str]] = {
     "kind: unknown": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
                       'kind = "umfrage"\ntitle = "x"\n', "umfrage", "phases[1].activities[1].kind",
                       "Unknown activity kind {kind}; known kinds: {kinds}."),
-    "kind: planned": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
-                      'kind = "measure"\ntitle = "x"\n', "measure", "phases[1].activities[1].kind",
-                      "The activity kind {kind} is planned but not available yet."),
     "kind: missing": ('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
                       'title = "x"\n', "[[phases.activities]]", "phases[1].activities[1].kind",
                       "The field {field} is required."),
@@ -381,6 +381,23 @@ def test_syntax_errors_carry_column_and_reason() -> None:
     assert str(error) == "plan.toml, line 2, column 12: This is not valid TOML: Invalid value."
 
 
+def test_end_of_document_errors_count_lines_as_toml_does() -> None:
+    # Only "\n" ends a line in TOML; str.splitlines() would also split at "\x1e".
+    error = refused("title = 't\x1e\n\n")
+    assert error.line == 1
+
+
+def test_a_planned_kind_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from facilitator.domain import plan as module
+
+    monkeypatch.setattr(module, "PLANNED_KINDS", ("survey",))
+    text = 'title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\nkind = "survey"\n'
+    error = refused(text)
+    assert (error.message, error.field, error.line) == (
+        "The activity kind {kind} is planned but not available yet.",
+        "phases[1].activities[1].kind", 5)
+
+
 def test_too_many_phases() -> None:
     text = 'title = "t"\n' + "".join(f'[[phases]]\ntitle = "p{n}"\n'
                                      for n in range(MAX_PHASES + 1))
@@ -440,13 +457,23 @@ def _labels() -> st.SearchStrategy[list[str]]:
                         lambda ls: len({s.casefold() for s in ls}) == len(ls))
 
 
+_SHEET_FIELD = st.one_of(
+    st.sampled_from([{"id": "title"}, {"id": "goal"}, {"id": "steps"}, {"id": "lead"}]),
+    st.builds(lambda ident, label, kind: {"id": ident, "label": label, "type": kind},
+              st.from_regex(r"x[a-z0-9_]{0,8}", fullmatch=True), _text(40),
+              st.sampled_from(["text", "long", "rows", "date"])))
+
+
 @st.composite
-def _activity(draw: st.DrawFn, earlier: list[ActivitySpec]) -> ActivitySpec:
-    """An activity of any kind; item kinds may take their items from an earlier one."""
+def _activity(draw: st.DrawFn, earlier: list[ActivitySpec], grouped: bool) -> ActivitySpec:
+    """An activity of any kind; item kinds may take their items from an earlier one. In a
+    plan with groups it may run per group, and then takes items only from the plenary."""
     title = draw(_text(60))
     prompt = draw(st.one_of(st.just(""), _text(120, multiline=True)))
     key = draw(st.one_of(st.none(), st.just(f"k{len(earlier) + 1}")))
-    kind = draw(st.sampled_from(["ideas", "poll", "dots", "ranking", "consent", "words", "qa"]))
+    kind = draw(st.sampled_from(["ideas", "poll", "dots", "ranking", "consent", "words", "qa",
+                                 "measure"]))
+    per_group = grouped and draw(st.booleans())
     config: dict[str, object]
     if kind == "ideas":
         config = draw(st.fixed_dictionaries({}, optional={
@@ -461,7 +488,7 @@ def _activity(draw: st.DrawFn, earlier: list[ActivitySpec]) -> ActivitySpec:
             config["max_choices"] = draw(st.integers(1, len(labels)))
     elif kind in ("dots", "ranking"):
         takes = ["all", f"top:{draw(st.integers(1, 50))}"]
-        sources = [(a, take) for a in earlier if a.key
+        sources = [(a, take) for a in earlier if a.key and not (per_group and a.per_group)
                    for take in [*takes, *(f"cluster:{c}" for c in a.config.get("clusters", []))]
                    if read_source({"take": take, "from": a.key}).kind_gives(KINDS[a.kind])]
         if draw(st.booleans()) and sources:
@@ -478,19 +505,25 @@ def _activity(draw: st.DrawFn, earlier: list[ActivitySpec]) -> ActivitySpec:
             "quorum": st.integers(0, 100)}))
     elif kind == "words":
         config = draw(st.fixed_dictionaries({}, optional={"max_words": st.integers(1, 3)}))
+    elif kind == "measure":
+        config = draw(st.fixed_dictionaries({}, optional={"fields": st.lists(
+            _SHEET_FIELD, min_size=1, max_size=5, unique_by=lambda f: f["id"])}))
     else:
         config = draw(st.fixed_dictionaries({}, optional={"premoderation": st.booleans()}))
-    return ActivitySpec(kind, title, prompt, config, key=key)
+    return ActivitySpec(kind, title, prompt, config, key=key, per_group=per_group)
 
 
 @st.composite
 def _plans(draw: st.DrawFn) -> Plan:
     phases: list[Phase] = []
     earlier: list[ActivitySpec] = []
+    # Group names are compared the way the loader does: case and spacing aside.
+    groups = tuple(draw(st.one_of(st.just([]), st.lists(
+        _text(40), min_size=1, max_size=5, unique_by=lambda s: " ".join(s.split()).casefold()))))
     for _ in range(draw(st.integers(0, 4))):
         activities = []
         for _ in range(draw(st.integers(0, 3))):
-            activities.append(draw(_activity(earlier)))
+            activities.append(draw(_activity(earlier, bool(groups))))
             earlier.append(activities[-1])
         minutes = draw(st.one_of(st.none(), st.integers(1, 600)))
         phases.append(Phase(
@@ -499,7 +532,7 @@ def _plans(draw: st.DrawFn) -> Plan:
     return Plan(draw(_text(80)), draw(st.sampled_from(["de", "en"])), draw(st.booleans()),
                 draw(st.one_of(st.none(), st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?",
                                                         fullmatch=True))),
-                tuple(phases))
+                tuple(phases), groups, bool(groups) and draw(st.booleans()))
 
 
 @settings(max_examples=60, deadline=None)
@@ -553,9 +586,16 @@ def _toml_blocks() -> list[str]:
 
 
 def test_the_documented_plans_load() -> None:
-    short, *settings, coming = _toml_blocks()
+    short, sheet, grouped, *settings, coming = _toml_blocks()
     plan = load_plan(short)
     assert [a.kind for a in plan.activities] == ["qa", "ideas", "dots"]
+    fields = load_plan('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
+                       f'kind = "measure"\ntitle = "Fahrplan"\n{sheet}').activities[0]
+    assert [f["id"] for f in fields.config["fields"]] == ["title", "steps", "first_step", "lead"]
+    plan = load_plan(grouped)
+    assert plan.groups and plan.group_choice
+    assert [(a.kind, a.per_group) for a in plan.activities] == [("ideas", True), ("dots", False)]
+    assert settings
     for setting in settings:  # the examples of `items`
         load_plan('title = "t"\n[[phases]]\ntitle = "a"\n[[phases.activities]]\n'
                   'kind = "ideas"\nkey = "massnahmen"\ntitle = "i"\n[[phases.activities]]\n'
@@ -569,6 +609,7 @@ def test_every_key_is_documented() -> None:
 
     text = DOCS.read_text("utf-8")
     settings = {
+        "measure": ("fields",),
         "ideas": ("live_wall", "max_per_participant", "premoderation", "support", "clusters"),
         "poll": ("options", "multiple", "max_choices"),
         "dots": ("items", "dots", "per_item"), "ranking": ("items", "top"),
@@ -577,11 +618,22 @@ def test_every_key_is_documented() -> None:
         "words": ("max_words",), "qa": ("premoderation",)}
     keys = {*module.ROOT_KEYS, *module.PHASE_KEYS, *module.ACTIVITY_KEYS,
             *(k for keys in settings.values() for k in keys), *module.MISPLACED_KEYS,
+            *module.MISPLACED_PHASE_KEYS,
             *(k for keys in module.PLANNED_KEYS.values() for k in keys), *module.PLANNED_KINDS}
     assert {k for k in keys if f"`{k}`" not in text} == set()
-    for kind, names in settings.items():  # each kind's table lists exactly its settings
-        table = text.split(f'### `kind = "{kind}"`')[1].split("\n#")[0]
+    for kind, names in settings.items():  # each kind's first table lists exactly its settings
+        section = text.split(f'### `kind = "{kind}"`')[1].split("\n#")[0]
+        table = section[section.index("| key |"):].split("\n\n")[0]
         assert set(re.findall(r"^\| `(\w+)` \|", table, re.M)) == set(names), kind
+
+
+def test_the_default_measure_sheet_is_documented() -> None:
+    from facilitator.domain.activities.measure import DEFAULT_FIELDS
+
+    section = DOCS.read_text("utf-8").split('### `kind = "measure"`')[1].split("\n#")[0]
+    table = section[section.index("| `id` | label |"):].split("\n\n")[0]
+    rows = re.findall(r"^\| `(\w+)` \| (.+?) \| (\w+), (\d+) \|$", table, re.M)
+    assert rows == [(f["id"], f["label"], f["type"], str(f["limit"])) for f in DEFAULT_FIELDS]
 
 
 def test_every_kind_is_documented() -> None:

@@ -446,9 +446,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
                           of(1, "premoderation"), "The field {field} must be true or false."),
     "qa: support": (HEAD + settings_of("qa", "support = true\n"), "support", of(1, "support"),
                     "Unknown setting: {name}."),
-    # reserved for groups (issue 4)
-    "planned: per_group": (HEAD + IDEAS + "per_group = true\n", "per_group", of(1, "per_group"),
-                           PLANNED),
+    # reserved for an activity of one group
+    "planned: group": (HEAD + IDEAS + 'group = "Mobilität"\n', "group", of(1, "group"),
+                       PLANNED),
 }
 
 
@@ -517,11 +517,29 @@ def test_which_kinds_give_items_is_documented(take: str) -> None:
 def test_the_example_plan_shows_the_kinds_working_together() -> None:
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[2] / "sessions" / "beispiel-klimalabor" / "plan.toml"
+    path = (Path(__file__).resolve().parents[2] / "sessions" / "simulationslabor-klimaschutz"
+            / "plan.toml")
     plan = load_plan(path.read_text("utf-8"))
     assert sum(p.minutes or 0 for p in plan.phases) == 180  # the three hours of the format
-    assert {"qa", "ideas", "dots", "scale", "matrix", "consent"} <= {
-        a.kind for a in plan.activities}
-    takes = {a.source.take for a in plan.activities if a.source is not None}
-    assert takes == {"all", "top", "cluster"}
-    assert any(p.timer is not None for p in plan.phases)
+    assert plan.groups == ("Mobilität", "Energieversorgung", "Flächennutzung", "Ernährung")
+    assert plan.group_choice
+    kinds = [(a.kind, a.per_group) for a in plan.activities]
+    assert kinds == [("words", False), ("qa", False), ("ideas", True), ("dots", False),
+                     ("measure", True), ("consent", False)]
+    [dots] = [a for a in plan.activities if a.kind == "dots"]
+    assert dots.source == Source("massnahmen", "all")  # the ideas of all groups
+    assert all(p.timer is None or p.timer <= (p.minutes or 600) for p in plan.phases)
+
+
+def test_the_plans_use_every_kind_and_every_way_to_take_items() -> None:
+    from pathlib import Path
+
+    plans = [load_plan(path.read_text("utf-8")) for path in sorted(
+        (Path(__file__).resolve().parents[2] / "sessions").glob("*/plan.toml"))]
+    activities = [a for plan in plans for a in plan.activities]
+    from facilitator.domain.activities import KINDS
+
+    assert {a.kind for a in activities} == set(KINDS)
+    assert {a.source.take for a in activities if a.source is not None} == {
+        "all", "top", "cluster"}
+    assert all(sum(p.minutes or 0 for p in plan.phases) <= 180 for plan in plans)
