@@ -35,4 +35,5 @@ def test_a_long_wall_of_one_group_does_not_push_the_others_out() -> None:
     assert len(taken) == 50
     counts = [sum(1 for item in taken if item["id"].startswith(f"g{g}i")) for g in range(3)]
     assert counts == [24, 23, 3]
+    assert len(fair_share(groups, 100)) == 73, "all of them when they fit"
     assert fair_share([groups[2], groups[2]], 50) == groups[2] + groups[2], "fits: unchanged"

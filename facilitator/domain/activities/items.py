@@ -12,7 +12,11 @@ from facilitator.domain.errors import N_, Invalid, NotFound
 from facilitator.domain.model import clean_text
 
 MIN_ITEMS = 2
-MAX_ITEMS = 50
+# Items an activity may have: a list written by the moderator, or what a source gives (a
+# 40-person lab easily collects 80 ideas across its groups).
+MAX_LISTED = 50
+MAX_ITEMS = 100
+MAX_TOP = 50
 LABEL_LIMIT = 200
 TAKE = re.compile(r"all|cluster:c\d{1,4}|top:(\d{1,2})")
 
@@ -28,12 +32,12 @@ def parse_items(raw: Any) -> list[str] | dict[str, str]:
         if not isinstance(source, str) or not re.fullmatch(r"a\d{1,5}", source):
             raise Invalid(N_("The source of items must name an activity."))
         match = TAKE.fullmatch(take) if isinstance(take, str) else None
-        if match is None or (match.group(1) and not 1 <= int(match.group(1)) <= MAX_ITEMS):
+        if match is None or (match.group(1) and not 1 <= int(match.group(1)) <= MAX_TOP):
             raise Invalid(N_("Take items as all, cluster:<id> or top:<n> (n from 1 to 50)."))
         return {"from": source, "take": take}
-    if not isinstance(raw, list) or not MIN_ITEMS <= len(raw) <= MAX_ITEMS:
+    if not isinstance(raw, list) or not MIN_ITEMS <= len(raw) <= MAX_LISTED:
         raise Invalid(N_("Give between {low} and {high} items, or a source of items."),
-                      low=MIN_ITEMS, high=MAX_ITEMS)
+                      low=MIN_ITEMS, high=MAX_LISTED)
     labels = [clean_text(label, LABEL_LIMIT, "items") for label in raw]
     if len({label.casefold() for label in labels}) != len(labels):
         raise Invalid(N_("Two items have the same label."))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.domain.activities.base import OPEN, Activity, IdSource, Kind, Rule
-from facilitator.domain.activities.items import MAX_ITEMS, frozen_items, parse_items, whole
+from facilitator.domain.activities.items import MAX_TOP, frozen_items, parse_items, whole
 from facilitator.domain.errors import N_, Invalid, NotFound
 from facilitator.domain.model import Audience, Command, Decision, Event
 
@@ -49,7 +49,7 @@ class Ranking(Kind):
         top = raw.get("top")
         if top is not None:
             # With a source the number of items is known only on activation (see places).
-            whole(top, "top", 2, len(items) if isinstance(items, list) else MAX_ITEMS)
+            whole(top, "top", 2, len(items) if isinstance(items, list) else MAX_TOP)
         return {"items": items, "top": top}
 
     def new_data(self, config: Mapping[str, Any]) -> RankingData:
