@@ -5,8 +5,9 @@
 //   live.on("state", render).on("ack", (command, ack) => ...).start();
 //   live.send("idea.add", {activity: "a2", text: "Tempo 30"});
 
-import { KINDS } from "./activities/index.js";
-import { reduceSession } from "./agenda.js";
+import { applyEvent, applyTally } from "./reduce.js";
+
+export { findActivity } from "./reduce.js";
 
 const BACKOFF_FIRST = 500;
 const BACKOFF_MAX = 10000;
@@ -214,10 +215,20 @@ export class Live {
   }
 
   // A resumed hello keeps the state held and the missed events follow it; any other hello is
-  // the complete state and replaces it.
+  // the complete state and replaces it. The server also sends a complete hello on an open
+  // connection when what this audience may see changed as a whole (a participant moved to
+  // another group sees other instances of per-group activities): "hello" tells the page.
   hello(msg) {
+    const before = this.state?.you ?? null;
     const serverNow = Date.parse(msg.now);
     if (Number.isFinite(serverNow)) this.offset = serverNow - Date.now();
+    if (msg.resumed && this.state && (msg.you?.group ?? null) !== (this.state.you?.group ?? null)) {
+      // Moved to another group while away: the events that follow are the new group's, but
+      // the state held is the old group's. Start over with a complete hello instead.
+      this.state = null;
+      this.reconnectNow();
+      return;
+    }
     if (msg.resumed && this.state) {
       this.state.you = msg.you ?? null;
       this.state.mine = msg.mine ?? {};
@@ -232,6 +243,7 @@ export class Live {
       this.setStatus("connected");
       for (const command of this.outbox) this.raw(command);
     }
+    this.emit("hello", before, this.state.you);
     this.emit("state");
   }
 
@@ -245,9 +257,7 @@ export class Live {
   }
 
   tally(msg) {
-    const activity = this.state && findActivity(this.state.session, msg.activity);
-    if (!activity || msg.seq < this.eventSeq) return;
-    activity.results = msg.results;
+    if (!this.state || msg.seq < this.eventSeq || !applyTally(this.state, msg)) return;
     this.seq = Math.max(this.seq, msg.seq);
     this.emit("state");
   }
@@ -268,74 +278,4 @@ export class Live {
     else this.emit("error", command, msg);
     this.emit("state");
   }
-}
-
-export function findActivity(session, id) {
-  return session?.activities.find((a) => a.id === id) ?? null;
-}
-
-// Applies one event to the state, as docs/protocol.md ("Events") describes it per audience.
-export function applyEvent(state, name, data, at = null) {
-  const session = state.session;
-  if (reduceSession(session, name, data, at)) return;
-  const lockPrevious = (current) => {
-    const previous = findActivity(session, session.current);
-    if (previous && session.current !== current) previous.status = "locked";
-  };
-  switch (name) {
-    case "session.opened":
-    case "session.started":
-      session.status = data.status;
-      return;
-    case "session.closed":
-      session.status = data.status;
-      lockPrevious(null);
-      return;
-    case "participant.joined":
-      session.participants.count = data.count;
-      if (data.participant && session.participants.list) {
-        session.participants.list.push(data.participant);
-      }
-      return;
-    case "participant.renamed": {
-      const who = session.participants.list?.find((p) => p.id === data.participant.id);
-      if (who) who.name = data.participant.name;
-      return;
-    }
-    case "activity.created":
-      putActivity(session, data.activity);
-      return;
-    case "activity.activated":
-      lockPrevious(data.current);
-      putActivity(session, data.activity);
-      session.current = data.current;
-      return;
-    case "activity.locked":
-    case "activity.unlocked": {
-      if (name === "activity.unlocked") lockPrevious(data.current);
-      const activity = findActivity(session, data.activity);
-      if (activity) activity.status = data.status;
-      session.current = data.current;
-      return;
-    }
-    case "activity.revealed":
-    case "activity.concealed":
-      // The moderator gets a flag (it sees results anyway), the others the whole view.
-      if (typeof data.activity === "object") putActivity(session, data.activity);
-      else {
-        const activity = findActivity(session, data.activity);
-        if (activity) activity.revealed = data.revealed;
-      }
-      return;
-    default: {
-      const activity = findActivity(session, data?.activity);
-      if (activity) KINDS[activity.kind]?.reduce?.(activity, name, data);
-    }
-  }
-}
-
-function putActivity(session, view) {
-  const index = session.activities.findIndex((a) => a.id === view.id);
-  if (index >= 0) session.activities[index] = view;
-  else session.activities.push(view);
 }

@@ -5,7 +5,10 @@ import { KINDS } from "./activities/index.js";
 import { kindLabel, showSourceParts, syncSourceFields } from "./activities/items.js";
 import { agendaPanel } from "./agenda.js";
 import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
+import { perGroup, whereLine } from "./groups.js";
+import { groupsPanel } from "./groups_panel.js";
 import { Live } from "./live.js";
+import { instanceView } from "./reduce.js";
 import { showStatus } from "./status.js";
 import { timerControls } from "./timer.js";
 
@@ -22,47 +25,72 @@ function say(text, kind = "info") {
 }
 
 // The moderator may change things until the session is closed; after that it is a record.
-const ctx = { live, say, closed: () => live.state?.session.status === "closed" };
+const ctx = { live, say, closed: () => ["closed", "deleted"].includes(live.state?.session.status) };
 
 // -- session ------------------------------------------------------------------------------
 
 const agenda = agendaPanel(live, say);
 const timer = timerControls(live, say);
+const groups = groupsPanel(live, say);
 $("#agenda").replaceChildren(agenda.el);
 $("#timer").replaceChildren(timer.el);
+$("#groups").replaceChildren(groups.el);
 
-const lifecycle = { draft: ["open"], open: ["start", "close"], live: ["close"], closed: [] };
+// The co-moderator's invite link: copied with one click (the clipboard API needs https or
+// localhost; on plain http in a LAN the selected text is copied the old way).
+for (const button of document.querySelectorAll("[data-copy]")) {
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    field.select();
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch {
+      if (!document.execCommand("copy")) return say(t("link.copy_failed"), "error");
+    }
+    say(t("link.copied"));
+  });
+}
+
+// Deleting is for the owner only (the button is not in a co-moderator's page).
+const lifecycle = { draft: ["open", "delete"], open: ["start", "close"], live: ["close"], closed: ["delete"] };
+const confirmations = { close: "#confirm-close", delete: "#confirm-delete" };
 
 for (const button of document.querySelectorAll("[data-session]")) {
   button.addEventListener("click", () => {
     const action = button.dataset.session;
-    if (action === "close") {
-      $("#confirm-close").returnValue = "";
-      $("#confirm-close").showModal();
+    const dialog = confirmations[action] && $(confirmations[action]);
+    if (dialog) {
+      dialog.returnValue = "";
+      dialog.showModal();
     }
     else live.send(`session.${action}`);
   });
 }
 
-$("#confirm-close").addEventListener("close", (e) => {
-  if (e.target.returnValue === "close") live.send("session.close");
-});
+for (const [action, selector] of Object.entries(confirmations)) {
+  $(selector)?.addEventListener("close", (e) => {
+    if (e.target.returnValue === action) live.send(`session.${action}`);
+  });
+}
 
 function renderSession(session) {
-  $("#session-status").textContent = t(`session.status.${session.status}`);
+  const deleted = session.status === "deleted";
+  $("#session-status").textContent = deleted ? t("session.deleted") : t(`session.status.${session.status}`);
   const allowed = lifecycle[session.status] || [];
   for (const button of document.querySelectorAll("[data-session]")) {
     button.hidden = !allowed.includes(button.dataset.session);
   }
-  const count = plural("participants.count", session.participants.count);
+  const where = whereLine(session.participants);
+  const count = [plural("participants.count", session.participants.count), where].filter(Boolean).join(" · ");
   for (const el of document.querySelectorAll("[data-count]")) el.textContent = count;
   const named = (session.participants.list || []).filter((p) => p.name);
   const names = $("#participant-names");
   names.hidden = !named.length;
   syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
-  $(".area-new").hidden = session.status === "closed";
+  $(".area-new").hidden = session.status === "closed" || deleted;
   agenda.update(session);
   timer.update(session);
+  groups.update();
 }
 
 // -- creating activities ------------------------------------------------------------------
@@ -76,6 +104,7 @@ for (const form of document.querySelectorAll("form[data-kind]")) {
     const prompt = data.get("prompt")?.trim();
     if (prompt) fields.prompt = prompt;
     if (data.get("phase")) fields.phase = data.get("phase");
+    if (data.get("per_group") === "on") fields.per_group = true;
     fields.config = KINDS[kind].configFrom(data);
     forms.set(live.send("activity.create", fields), form);
   });
@@ -116,7 +145,10 @@ function syncPhaseFields(session) {
 // -- the activities -----------------------------------------------------------------------
 
 function activityCard(view) {
-  const widget = KINDS[view.kind].moderator(ctx);
+  // A per-group activity: the kind's console widget once per group, side by side.
+  const widget = view.per_group
+    ? perGroup(view.kind, "moderator", ctx, { instanceView, headingLevel: "h4" })
+    : KINDS[view.kind].moderator(ctx);
   const title = h("h3", {});
   const meta = h("p", { class: "meta" });
   const prompt = h("p", { class: "prompt" });
@@ -135,6 +167,7 @@ function activityCard(view) {
     const phase = (live.state.session.phases || []).find((p) => p.id === activity.phase);
     fill(meta, ...[
       kindLabel(activity.kind),
+      activity.per_group && t("groups.per_group_tag"),
       phase && t("phase.tag", { title: phase.title }),
       t(`activity.status.${activity.status}`),
       isCurrent && t("activity.current"),
@@ -168,7 +201,8 @@ function render() {
 live
   .on("state", batched(render))
   .on("status", (status) => showStatus($("#status"), status))
-  .on("ack", (command) => {
+  .on("ack", (command, ack) => {
+    if (command?.type === "groups.shuffle") say(plural("groups.shuffled", ack.result?.assigned ?? 0));
     const form = command && forms.get(command.id);
     if (!form) return;
     forms.delete(command.id);

@@ -3,7 +3,9 @@
 import { KINDS } from "./activities/index.js";
 import { phaseLine } from "./agenda.js";
 import { $, batched, fill, h, json, plural, t } from "./dom.js";
+import { perGroup, whereLine } from "./groups.js";
 import { findActivity, Live } from "./live.js";
+import { instanceView } from "./reduce.js";
 import { showStatus } from "./status.js";
 import { countdown } from "./timer.js";
 
@@ -29,6 +31,9 @@ function render() {
   const session = live.state?.session;
   if (!session) return;
   count.textContent = plural("participants.count", session.participants.count);
+  const where = $("#where-count");
+  where.textContent = whereLine(session.participants);
+  where.hidden = !where.textContent;
   timer.update(session);
   $("#phase").textContent = phaseLine(session);
   const view = session.status === "live" ? findActivity(session, session.current) : null;
@@ -40,7 +45,10 @@ function render() {
   if (!view || !KINDS[view.kind]) return message("lobby", t("presenter.join_now"), t("presenter.lobby"));
   const key = `${view.kind}:${view.id}`;
   if (mounted?.key !== key) {
-    const widget = KINDS[view.kind].presenter({ live });
+    // A per-group activity: a column per group, side by side.
+    const widget = view.per_group
+      ? perGroup(view.kind, "presenter", { live }, { instanceView, headingLevel: "h3" })
+      : KINDS[view.kind].presenter({ live });
     const title = h("h2", {});
     const prompt = h("p", { class: "prompt" });
     const state = h("p", { class: "badge" });

@@ -23,8 +23,12 @@ def accessible(page: Any, what: str) -> None:
         assert_accessible(page, what)
 
 
-def join(scene_page: Callable[..., Any], server: Any, code: str, **options: Any) -> Any:
+def join(scene_page: Callable[..., Any], server: Any, code: str, where: str | None = None,
+         **options: Any) -> Any:
+    """A phone that joins by its link; where: "im Raum" or "online" (the join page's choice)."""
     phone = scene_page(f"{server.url}/j/{code}", **{**PHONE, **options})
+    if where:
+        phone.get_by_role("radio", name=where, exact=True).check()
     phone.get_by_role("button", name="Mitmachen").click()
     phone.wait_for_url(f"**/s/{code}")
     phone.wait_for_selector("#status[data-status=connected]")

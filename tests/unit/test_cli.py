@@ -9,7 +9,7 @@ import pytest
 from facilitator.cli import main, parser
 from facilitator.config import OPTIONS, load_settings
 
-PLAN = Path(__file__).parent.parent.parent / "sessions" / "simulationslabor-klimaschutz" / "plan.toml"
+PLAN = Path(__file__).parents[2] / "sessions" / "simulationslabor-klimaschutz" / "plan.toml"
 
 
 def test_help_lists_every_setting(capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,6 +94,7 @@ const KIND_LABELS = {
   ideas: () => t("kind.ideas"), poll: () => t("kind.poll"), dots: () => t("kind.dots"),
   ranking: () => t("kind.ranking"), scale: () => t("kind.scale"), matrix: () => t("kind.matrix"),
   consent: () => t("kind.consent"), words: () => t("kind.words"), qa: () => t("kind.qa"),
+  measure: () => t("kind.measure"),
 };
 
 export const kindLabel = (kind) => KIND_LABELS[kind]?.() ?? kind;
