@@ -23,6 +23,7 @@ LANGUAGES = ("de", "en")
 # Far above any workshop; it stops a script from filling the database with participants.
 MAX_PARTICIPANTS = 10_000
 MAX_ACTIVITIES = 200
+NOTES_LIMIT = 10_000
 
 Handler = Callable[["SessionState", Command], Decision]
 
@@ -44,6 +45,15 @@ def _lifecycle(event: str) -> Handler:
     def handle(state: SessionState, command: Command) -> Decision:
         return Decision([(event, {})])
     return handle
+
+
+def _notes(state: SessionState, command: Command) -> Decision:
+    raw = command.args.get("notes")
+    notes = "" if raw is None or (isinstance(raw, str) and not raw.strip()) else clean_text(
+        raw, NOTES_LIMIT, "notes", multiline=True)
+    if notes == state.notes:
+        return Decision()
+    return Decision([("session.noted", {"notes": notes})])
 
 
 def _join(state: SessionState, command: Command) -> Decision:
@@ -188,6 +198,7 @@ HANDLERS: dict[str, Handler] = {
     "activity.create": _create,
     **{name: _transition for name in _TRANSITIONS},
     "session.delete": _lifecycle("session.deleted"),
+    "session.notes": _notes,
     **agenda.HANDLERS,
     **grouping.HANDLERS,
 }

@@ -73,6 +73,8 @@ SESSION_RULES: dict[str, SessionRule] = {
     "timer.extend": SessionRule(_MOD, _RUNNING),
     "timer.stop": SessionRule(_MOD, _RUNNING),
     "session.delete": SessionRule(_MOD, frozenset({"draft", "closed"})),  # owner only
+    # The moderator's notes for the documentation: also after closing, before archiving.
+    "session.notes": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
     "group.create": SessionRule(_MOD, _PREPARE),
     "group.rename": SessionRule(_MOD, _PREPARE),
     "group.delete": SessionRule(_MOD, _PREPARE),
@@ -139,6 +141,7 @@ class SessionState:
     groups: dict[str, grouping.Group] = field(default_factory=dict)
     members: dict[str, str] = field(default_factory=dict)  # participant -> group
     group_choice: bool = False
+    notes: str = ""  # the moderator's closing notes, for the documentation
     counters: dict[str, int] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------
@@ -176,6 +179,8 @@ class SessionState:
         elif event.type == "participant.joined":
             self.participants[d["participant"]] = Participant(d["participant"], d["name"],
                                                               event.at, d.get("where"))
+        elif event.type == "session.noted":
+            self.notes = d["notes"]
         elif event.type == "participant.renamed":
             self.participants[d["participant"]].name = d["name"]
         elif family in {"phase", "timer"}:

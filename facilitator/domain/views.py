@@ -92,6 +92,7 @@ def session_view(state: SessionState, audience: Audience,
         "timer": state.timer.view() if state.timer else None,
         "activities": [activity_view(state, a, audience, group)
                        for a in state.activities.values() if moderator or a.status != "draft"],
+        **({"notes": state.notes} if moderator else {}),
     }
 
 
@@ -142,6 +143,8 @@ def project(state: SessionState, event: Event, audience: Audience,
         return ({"count": counts["count"], "participants": counts}
                 if audience == "presenter" else None)
     if t == "participant.renamed":
+        return dict(d) if moderator else None
+    if t == "session.noted":
         return dict(d) if moderator else None
     if t.startswith("group.") or t.startswith("groups."):
         # Participants whose own group changed get a fresh hello from the server.

@@ -32,7 +32,7 @@ ERROR_CODES = (
 # as tallies), except consent.voted to the moderator of an open (not secret) vote.
 EVENT_TYPES = (
     "session.created", "session.opened", "session.started", "session.closed",
-    "session.deleted",
+    "session.deleted", "session.noted",
     "participant.joined", "participant.renamed", "participant.where",
     "group.created", "group.renamed", "group.deleted", "group.assigned",
     "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
@@ -116,6 +116,7 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "session.start": {},
     "session.close": {},
     "session.delete": {},
+    "session.notes": {"notes": OPT_STR},
     "participant.rename": {"name": OPT_STR},
     "participant.where": {"where": STR},
     "group.create": {"name": TEXT},
