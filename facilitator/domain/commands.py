@@ -29,16 +29,24 @@ Handler = Callable[["SessionState", Command], Decision]
 
 
 def new_session(
-    ident: str, code: str, title: Any, language: Any = "de", names: Any = False
+    ident: str, code: str, title: Any, language: Any = "de", names: Any = False,
+    place: Any = None, moderators: Any = None,
 ) -> tuple[str, dict[str, Any]]:
     """The first event of every session's log."""
     if language not in LANGUAGES:
         raise Invalid(N_("The language must be one of: {choices}."), choices="de, en")
     if not isinstance(names, bool):
         raise Invalid(N_("The field {field} must be true or false."), field="names")
-    return ("session.created", {"id": ident, "code": code,
-                                "title": clean_text(title, TITLE_LIMIT, "title"),
-                                "language": language, "names": names})
+    data: dict[str, Any] = {"id": ident, "code": code,
+                            "title": clean_text(title, TITLE_LIMIT, "title"),
+                            "language": language, "names": names}
+    if place is not None and (not isinstance(place, str) or place.strip()):
+        data["place"] = clean_text(place, 200, "place")
+    if moderators:
+        if not isinstance(moderators, list) or len(moderators) > 10:
+            raise Invalid(N_("Name at most {limit} moderators."), limit=10)
+        data["moderators"] = [clean_text(name, 80, "moderators") for name in moderators]
+    return ("session.created", data)
 
 
 def _lifecycle(event: str) -> Handler:

@@ -142,6 +142,8 @@ class SessionState:
     members: dict[str, str] = field(default_factory=dict)  # participant -> group
     group_choice: bool = False
     notes: str = ""  # the moderator's closing notes, for the documentation
+    place: str | None = None
+    moderators: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------
@@ -153,7 +155,8 @@ class SessionState:
         if first.type != "session.created" or first.seq != 1:
             raise ValueError("an event log starts with session.created at seq 1")
         d = first.data
-        state = cls(d["id"], d["code"], d["title"], d["language"], d["names"], first.at, seq=1)
+        state = cls(d["id"], d["code"], d["title"], d["language"], d["names"], first.at, seq=1,
+                    place=d.get("place"), moderators=list(d.get("moderators", [])))
         for event in stream:
             state.apply(event)
         return state

@@ -84,7 +84,7 @@ def session_view(state: SessionState, audience: Audience,
     return {
         "id": state.id, "code": state.code, "title": state.title, "language": state.language,
         "status": state.status, "names": state.names, "current": state.current,
-        "created": iso(state.created),
+        "created": iso(state.created), "place": state.place, "moderators": state.moderators,
         "participants": participants_view(state, audience),
         "groups": _groups(state, audience), "choice": state.group_choice,
         "phases": [p.view(moderator) for p in state.phases.values()],

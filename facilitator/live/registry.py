@@ -61,13 +61,14 @@ class Registry:
         return runtime
 
     async def create(self, title: Any, language: Any = "de", names: Any = False,
-                     ident: str | None = None) -> SessionRuntime:
+                     ident: str | None = None, place: Any = None,
+                     moderators: Any = None) -> SessionRuntime:
         """A new session in draft; raises Invalid for a bad title or language."""
         at = time.time()
         for _ in range(20):
             code = new_code(self._random)
             slug = ident or f"{slugify(str(title))}-{code.lower()}"
-            kind, data = new_session(slug, code, title, language, names)
+            kind, data = new_session(slug, code, title, language, names, place, moderators)
             first = Event(1, kind, data, at)
             record = SessionRecord(slug, code, data["title"], "draft", at)
             try:

@@ -38,12 +38,13 @@ async def create_session(request: Request) -> Response:
     if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), expected):
         raise WebError("unauthorised", N_("The organiser key is missing or wrong."))
     body = await _json(request)
-    unknown = set(body) - {"title", "language", "names"}
+    unknown = set(body) - {"title", "language", "names", "place", "moderators"}
     if unknown:
         raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
     try:
         runtime = await request.app.state.registry.create(
-            body.get("title"), body.get("language", "de"), body.get("names", False))
+            body.get("title"), body.get("language", "de"), body.get("names", False),
+            place=body.get("place"), moderators=body.get("moderators"))
     except Refusal as refusal:
         raise WebError.from_refusal(refusal) from None
     settings = request.app.state.settings
