@@ -80,6 +80,10 @@ class SessionRuntime:
         for event in events[-REPLAY_LIMIT:]:
             self._recent.append((event.seq, encode_event(self.state, event)))
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(QUEUE_LIMIT)
+        # Seqs of recent group changes: a participant resuming from before one gets a
+        # complete hello instead of a replay.
+        self._regrouped: deque[int] = deque(
+            (e.seq for e in events if e.type.startswith("group")), maxlen=1000)
         # Held while the state runs ahead of the log (between decide and commit), so that no
         # snapshot or tally ever shows what is not yet durable.
         self._lock = asyncio.Lock()
@@ -170,7 +174,10 @@ class SessionRuntime:
                 for channel, text in per_channel.items():
                     if text is not None:
                         self.hub.publish(channel, text)
-            if any(e.type.startswith(("group", "session.closed")) for e in events):
+            regrouping = [e.seq for e in events if e.type.startswith("group")]
+            if regrouping:
+                self._regrouped.append(regrouping[-1])
+            if regrouping or any(e.type == "session.closed" for e in events):
                 self._regroup()
 
     def _decide(self, command: Command, events: list[Event],
@@ -256,11 +263,17 @@ class SessionRuntime:
         oldest = self._recent[0][0] if self._recent else self.state.seq + 1
         if not 0 <= seq <= self.state.seq or seq + 1 < oldest:
             return False
-        missed = [per_channel for event_seq, per_channel in self._recent if event_seq > seq]
-        if any(connection.channel not in per_channel for per_channel in missed):
+        missed = [(event_seq, per_channel) for event_seq, per_channel in self._recent
+                  if event_seq > seq]
+        if any(connection.channel not in per_channel for _, per_channel in missed):
+            return False
+        if connection.participant is not None and any(
+                seq < event_seq for event_seq in self._regrouped):
+            # The participant may have changed group meanwhile: the events of the new group
+            # would not fit the state of the old one, so start over with a complete hello.
             return False
         connection.offer(self._hello(connection, resumed=True))
-        for per_channel in missed:
+        for _, per_channel in missed:
             text = per_channel[connection.channel]
             if text is not None:
                 connection.offer(text)

@@ -123,3 +123,27 @@ async def test_co_moderator_moderates_but_cannot_delete(live_server: Any) -> Non
     await owner.close()
     status, _ = live_server.request("POST", f"/api/sessions/{session['code']}/join", {})
     assert status == 404
+
+
+async def test_a_phone_moved_while_offline_gets_a_complete_hello(
+        live_session: dict[str, Any]) -> None:
+    server, code = live_session["server"], live_session["code"]
+    mod = await Client.open(server.ws_url, code, live_session["moderator_token"])
+    g1 = (await mod.ok("group.create", name="A"))["result"]["group"]
+    g2 = (await mod.ok("group.create", name="B"))["result"]["group"]
+    joined = server.join(code)
+    phone = await Client.open(server.ws_url, code, joined["token"])
+    await mod.ok("group.assign", participant=joined["participant"], group=g1)
+    hello = await phone.wait(lambda m: m["type"] == "hello" and m["you"]["group"] == g1)
+    seq = hello["seq"]
+    await phone.close()
+    await mod.ok("group.assign", participant=joined["participant"], group=g2)
+    again = await Client.open(server.ws_url, code, joined["token"], resume=seq)
+    assert again.hello["resumed"] is False and again.hello["you"]["group"] == g2
+    # Without a group change in between, a resume is still a replay.
+    await again.close()
+    await mod.ok("phase.create", title="Pause")
+    last = await Client.open(server.ws_url, code, joined["token"], resume=again.hello["seq"])
+    assert last.hello["resumed"] is True
+    for client in (mod, last):
+        await client.close()
