@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
+VNU := node_modules/vnu-jar/build/dist/vnu.jar
 PLAN ?= sessions/simulationslabor-klimaschutz/plan.toml
 
-.PHONY: run test lint bench catalogs clean
+.PHONY: run test lint bench catalogs screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,21 +15,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# axe-core checks the pages for accessibility in the browser tests; it is optional there
-# (the tests skip without it), so a machine without npm still runs everything else.
-$(AXE): package.json
+# axe-core checks the pages for accessibility in the browser tests, vnu-jar (the Nu HTML
+# checker, run with java) the HTML of the documentation; both are optional there (the tests
+# skip without them), so a machine without npm or java still runs everything else.
+$(AXE) $(VNU): package.json
 	-npm install --no-audit --no-fund --silent
 
 run: $(STAMP)
 	$(BIN)/facilitator serve --plan $(PLAN)
 
-test: $(STAMP) $(AXE)
+test: $(STAMP) $(AXE) $(VNU)
 	$(BIN)/ruff check facilitator tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Pictures of the printed report's first pages for the docs, from the recorded workshop
+# (needs Chromium and pdftoppm; tests/fixtures/screenshots.py).
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.fixtures.screenshots
 
 catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o facilitator/locale/messages.pot --no-location --sort-output .

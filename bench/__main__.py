@@ -1,4 +1,5 @@
-"""`python -m bench`: measure facilitator and the reference, write docs/benchmarks.md."""
+"""`python -m bench`: measure facilitator and the reference, and the time of writing a
+workshop's documentation; write docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.archive import measure as measure_archive
 from bench.procs import raise_fd_limit
 from bench.report import keep_intro, machine_info, render
 from bench.run import Plan, run_target
@@ -41,8 +43,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="phone processes (default 2)")
     parser.add_argument("--lanes", type=int, default=64,
                         help="phones joining and connecting at once, in total (default 64)")
-    parser.add_argument("--only", choices=("facilitator", "reference"),
-                        help="measure one target only")
+    parser.add_argument("--only", choices=("facilitator", "reference", "archive"),
+                        help="measure one target only (archive: only the time of writing "
+                        "the documentation of the recorded workshop)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; "
                         "--quick prints it and writes no file unless --out is given)")
@@ -74,9 +77,9 @@ def log(text: str) -> None:
 
 async def measure(args: argparse.Namespace, plan: Plan) -> dict[str, dict[str, Any]]:
     targets: list[Any] = []
-    if args.only != "reference":
+    if args.only in (None, "facilitator"):
         targets.append(Facilitator())
-    if args.only != "facilitator":
+    if args.only in (None, "reference"):
         targets.append(Reference())
     end = time.monotonic() + args.duration
     results = {}
@@ -107,12 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     if load is not None and load > 0.5 * (os.cpu_count() or 1):
         log(f"the machine is busy (load average {load:.2f}): the figures will be disturbed")
     results = asyncio.run(measure(args, plan))
+    archive = None
+    if args.only in (None, "archive"):
+        archive = measure_archive()
+        log(f"archive: best {archive['best_s']:.3f} s, median {archive['median_s']:.3f} s "
+            f"of {archive['runs']} runs")
     machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
                  "cores": os.cpu_count()}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
-    text = render(intro, machine, command, date, plan_info, results)
+    text = render(intro, machine, command, date, plan_info, results, archive)
     if args.out:
         args.out.write_text(text)
         log(f"wrote {args.out}")
@@ -120,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "plan": plan_info,
-                                         "results": results}, indent=1, default=str))
+                                         "results": results, "archive": archive},
+                                        indent=1, default=str))
     failed = [name for name, result in results.items() if result.get("failure")]
     return 1 if failed else 0
 

@@ -19,9 +19,10 @@ from starlette.templating import Jinja2Templates
 from facilitator import secrets
 from facilitator.config import Settings
 from facilitator.i18n import translate
+from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
-from facilitator.web import api, pages, ws
+from facilitator.web import api, archive, pages, ws
 from facilitator.web.common import WebError, handle_error
 from facilitator.web.headers import SecurityHeaders
 
@@ -40,6 +41,10 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/s/{code}", pages.participant_page, name="participant"),
         Route("/present/{code}/{token}", pages.presenter_page, name="presenter"),
         Route("/moderate/{code}/{token}", pages.moderator_page, name="moderator"),
+        Route("/moderate/{code}/{token}/archive", archive.write_now, name="moderator_archive",
+              methods=["POST"]),
+        Route("/moderate/{code}/{token}/archive.zip", archive.download,
+              name="moderator_archive_zip"),
         Route("/console", pages.console_page, name="console"),
         Route("/console/login", pages.console_login, name="console_login", methods=["POST"]),
         Route("/console/sessions", pages.console_create, name="console_create",
@@ -72,15 +77,18 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         store = SQLiteStore(settings.database)
         await store.open()
+        archiver = Archiver(store, settings.sessions_dir, settings.timezone)
         registry = Registry(store, translate, tally_interval=settings.tally_interval,
                             phone_tally_interval=settings.phone_tally_interval,
-                            commit_interval=settings.commit_interval)
+                            commit_interval=settings.commit_interval, archiver=archiver)
         app.state.store = store
         app.state.registry = registry
+        app.state.archiver = archiver
         try:
             yield
         finally:
             await registry.close()
+            await archiver.close()  # after the writers stopped: no new archive can start
             await store.close()
 
     env = jinja2.Environment(

@@ -1,4 +1,4 @@
-"""The `facilitator` command: serve, new, sessions. Every setting is a flag with a
+"""The `facilitator` command: serve, new, sessions, archive. Every setting is a flag with a
 FACILITATOR_* environment variable (facilitator/config.py)."""
 
 from __future__ import annotations
@@ -13,8 +13,11 @@ from typing import Any
 
 from facilitator import __version__, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
+from facilitator.domain.codes import normalise_code
 from facilitator.domain.plan import Plan, PlanError, load_plan
 from facilitator.i18n import translate
+from facilitator.live import archiving
+from facilitator.live.archiving import Archiver
 from facilitator.live.plans import create_from_plan
 from facilitator.live.registry import Registry
 from facilitator.live.runtime import SessionRuntime
@@ -39,7 +42,15 @@ def parser() -> argparse.ArgumentParser:
                               "docs/plans.md) and print its links.")
     new.add_argument("plan", type=Path, help="path to sessions/<slug>/plan.toml")
     listing = commands.add_parser("sessions", help="list sessions with their moderator links")
-    for sub in (serve, new, listing):
+    archive = commands.add_parser(
+        "archive", help="write the documentation of a session",
+        description="Write the documentation of a session from the database into "
+        "SESSIONS_DIR/<session id>/ (README.md, report.html, results.json, csv/) and print "
+        "the folder. The server does the same by itself when a session closes.")
+    archive.add_argument("session", help="the session's join code or id")
+    archive.add_argument("--pdf", action="store_true",
+                         help="also print report.html to report.pdf with headless Chromium")
+    for sub in (serve, new, listing, archive):
         for option in OPTIONS:
             described = f"{option.help} [env {option.env}; default: {option.default!r}]"
             if isinstance(option.default, bool):  # a switch: --proxy-headers / --no-...
@@ -64,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings, args.plan)
     if args.command == "new":
         return asyncio.run(_with_registry(settings, _new, args.plan))
+    if args.command == "archive":
+        return asyncio.run(_with_registry(settings, _archive, args.session, args.pdf))
     return asyncio.run(_with_registry(settings, _list))
 
 
@@ -119,6 +132,37 @@ async def _list(settings: Settings, registry: Registry) -> int:
         assert runtime is not None
         found = links(settings.base_url, secret, runtime)
         print(f"{record.code}  {record.status:7}  {record.title}\n    {found.moderator_url}")
+    return 0
+
+
+async def _archive(settings: Settings, registry: Registry, which: str, pdf: bool) -> int:
+    store = registry.store
+    record = await store.find_session(ident=which)
+    code = normalise_code(which)
+    if record is None and code is not None:
+        record = await store.find_session(code=code)
+    if record is None or record.status == "deleted":
+        print(f"facilitator: no session with the code or id {which!r}", file=sys.stderr)
+        return 1
+    archiver = Archiver(store, settings.sessions_dir, settings.timezone)
+    await archiver.write(record.id)
+    folder = archiver.folder(record.id)
+    print(folder)
+    if not pdf:
+        return 0
+    browser = archiving.chromium()
+    if browser is None:
+        print("facilitator: no PDF: Chromium was not found (looked for "
+              f"{', '.join(archiving.CHROMIUM)}); install it (apt-get install chromium) or "
+              f"print {folder / archiving.REPORT} from a browser", file=sys.stderr)
+        return 1
+    try:
+        await asyncio.to_thread(archiving.render_pdf, folder / archiving.REPORT,
+                                folder / archiving.PDF, browser)
+    except RuntimeError as error:
+        print(f"facilitator: no PDF: {error}", file=sys.stderr)
+        return 1
+    print(folder / archiving.PDF)
     return 0
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("secret", "Secret for signing participant cookies and deriving moderator and "
            "presenter links. Generated and stored in the data directory when not given.", ""),
     Option("language", "Default language of pages outside a session (de or en).", "de"),
+    Option("timezone", "Time zone of the dates and times in the documentation of sessions "
+           "(an IANA name).", "Europe/Berlin"),
     Option("tally_interval", "Seconds between two tally updates of one activity on the beamer "
            "and the moderator console.", 0.05, float),
     Option("phone_tally_interval", "Seconds between two tally updates of one activity on the "
@@ -72,6 +75,7 @@ class Settings:
     organiser_key: str = ""
     secret: str = ""
     language: str = "de"
+    timezone: str = "Europe/Berlin"
     tally_interval: float = 0.05
     phone_tally_interval: float = 0.5
     commit_interval: float = 0.0
@@ -111,6 +115,11 @@ def load_settings(
         kwargs[name] = Path(kwargs[name])
     if kwargs["language"] not in {"de", "en"}:
         raise ValueError(f"language must be de or en, not {kwargs['language']!r}")
+    try:
+        ZoneInfo(kwargs["timezone"])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError(f"timezone must be an IANA time zone such as Europe/Berlin, not "
+                         f"{kwargs['timezone']!r}") from None
     known = {f.name for f in fields(Settings)}
     assert set(kwargs) <= known
     return Settings(**kwargs)

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # plan.py re-exports dump_plan: a runtime import of Plan would be circular
-    from facilitator.domain.plan import Plan
+    from facilitator.domain.plan_model import Plan
 
 
 def dump_plan(plan: Plan) -> str:
@@ -15,6 +15,10 @@ def dump_plan(plan: Plan) -> str:
            f"names = {_toml(plan.names)}"]
     if plan.slug is not None:
         out.append(f"slug = {_toml(plan.slug)}")
+    if plan.place:
+        out.append(f"place = {_toml(plan.place)}")
+    if plan.moderators:
+        out.append(f"moderators = {_toml(list(plan.moderators))}")
     if plan.groups:
         out.append(f"groups = {_toml(list(plan.groups))}")
     if plan.group_choice:

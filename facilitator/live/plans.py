@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from facilitator.domain.activities import KINDS
-from facilitator.domain.plan import Plan
+from facilitator.domain.plan_model import Plan
 from facilitator.live.registry import Registry, moderator
 from facilitator.live.runtime import SessionRuntime
 
@@ -24,7 +24,9 @@ async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> Sessio
     their plan `key` and to clusters by name; the server knows them by the ids its acks hand
     out, so those are collected on the way.
     """
-    runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident)
+    runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident,
+                                    place=plan.place or None,
+                                    moderators=list(plan.moderators) or None)
     for name in plan.groups:
         await _submit(runtime, "group.create", name=name)
     if plan.group_choice:

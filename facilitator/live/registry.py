@@ -12,6 +12,7 @@ from typing import Any
 from facilitator.domain.codes import new_code
 from facilitator.domain.model import Actor, Command, Event
 from facilitator.domain.session import SessionState, new_session
+from facilitator.live.archiving import Archiver
 from facilitator.live.runtime import SessionRuntime, Translate
 from facilitator.store.base import SessionRecord, Store, StoreConflict
 
@@ -25,12 +26,15 @@ def slugify(text: str, limit: int = 40) -> str:
 
 class Registry:
     def __init__(self, store: Store, translate: Translate, *, tally_interval: float = 0.05,
-                 phone_tally_interval: float = 0.5, commit_interval: float = 0.0) -> None:
+                 phone_tally_interval: float = 0.5, commit_interval: float = 0.0,
+                 archiver: Archiver | None = None) -> None:
         self.store = store
         self.translate = translate
-        self.options: dict[str, Any] = {"tally_interval": tally_interval,
-                                        "phone_tally_interval": phone_tally_interval,
-                                        "commit_interval": commit_interval}
+        self.archiver = archiver
+        self.options: dict[str, Any] = {
+            "tally_interval": tally_interval, "phone_tally_interval": phone_tally_interval,
+            "commit_interval": commit_interval,
+            "on_closed": archiver.schedule if archiver is not None else None}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
         self._random = random.SystemRandom()

@@ -60,7 +60,8 @@ class SessionRuntime:
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
-                 commit_interval: float = 0.0) -> None:
+                 commit_interval: float = 0.0,
+                 on_closed: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.record = record
         self.state = SessionState.from_events(events)
@@ -73,6 +74,9 @@ class SessionRuntime:
             _TallyLane(phone_tally_interval, ("participant",)),
         ]
         self.commit_interval = commit_interval
+        # Called with the session id after a commit that leaves the session closed: the
+        # documentation is written then (live/archiving.py), off this writer.
+        self.on_closed = on_closed
         self._answers: dict[tuple[str, str], str] = {(a.actor, a.id): a.message
                                                       for a in answers}
         # Encoded messages of recent events per channel (None: not for that channel).
@@ -179,6 +183,14 @@ class SessionRuntime:
                 self._regrouped.append(regrouping[-1])
             if regrouping or any(e.type == "session.closed" for e in events):
                 self._regroup()
+            self._after_close(events)
+
+    def _after_close(self, events: list[Event]) -> None:
+        """A closed session's log changes only by its close and the moderator's closing notes
+        after it: each such commit asks for the documentation again. One comparison per batch
+        while the session runs."""
+        if events and self.state.status == "closed" and self.on_closed is not None:
+            self.on_closed(self.state.id)
 
     def _decide(self, command: Command, events: list[Event],
                 messages: list[tuple[int, Messages]]) -> dict[str, Any]:

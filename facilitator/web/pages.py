@@ -12,7 +12,7 @@ from facilitator.domain.errors import N_, Refusal
 from facilitator.domain.model import iso
 from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
-from facilitator.web import auth
+from facilitator.web import archive, auth
 from facilitator.web.common import WebError, language, render
 from facilitator.web.sessions import find, join, links, participant_of
 from facilitator.web.strings import js_strings
@@ -89,7 +89,8 @@ async def participant_page(request: Request) -> Response:
                   lang=runtime.state.language)
 
 
-async def _role_page(request: Request, role: str, template: str) -> Response:
+async def _role_page(request: Request, role: str, template: str,
+                     extra: dict[str, object] | None = None) -> Response:
     runtime = await find(request, request.path_params["code"])
     secret = request.app.state.secret
     token = request.path_params["token"]
@@ -102,7 +103,8 @@ async def _role_page(request: Request, role: str, template: str) -> Response:
                "qr_svg_url": str(request.url_for("qr_svg", code=runtime.code)),
                # Only the owner hands out the co-moderator link.
                "owner": found_role.owner,
-               "invite_url": found.comoderator_url if found_role.owner else None}
+               "invite_url": found.comoderator_url if found_role.owner else None,
+               **(extra or {})}
     response = render(request, template, context, lang=runtime.state.language)
     # The token is in the URL: keep it out of other sites' Referer headers.
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -114,7 +116,11 @@ async def presenter_page(request: Request) -> Response:
 
 
 async def moderator_page(request: Request) -> Response:
-    return await _role_page(request, "moderator", "moderator/session.html")
+    runtime = await find(request, request.path_params["code"])
+    settings = request.app.state.settings
+    archived = archive.written(request.app.state.archiver, runtime.state.id, settings.timezone)
+    return await _role_page(request, "moderator", "moderator/session.html",
+                            {"archive_written": archived})
 
 
 def organiser(request: Request) -> bool:
@@ -132,9 +138,12 @@ async def console(request: Request, error: str | None = None, status: int = 200)
         secret = request.app.state.secret
         for record in await registry.store.list_sessions():
             token = auth.role_token(secret, record.id, "moderator")
+            moderator_url = f"{base}/moderate/{record.code}/{token}"
             sessions.append({"title": record.title, "code": record.code,
                              "status": record.status, "created": iso(record.created),
-                             "moderator_url": f"{base}/moderate/{record.code}/{token}"})
+                             "moderator_url": moderator_url,
+                             "archive_url": f"{moderator_url}/archive.zip"
+                             if request.app.state.archiver.exists(record.id) else None})
     return render(request, "moderator/console.html",
                   {"authorised": organiser(request), "error": error, "sessions": sessions},
                   lang=lang, status=status)

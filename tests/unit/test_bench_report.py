@@ -225,3 +225,32 @@ def test_observations_say_when_the_server_fell_behind() -> None:
     ours["bursts"][0].update(votes_per_s=1990.0)
     lines = observations(ours, None, {**PLAN, "phones": 2000, "spread": 1.0})
     assert any("kept up with the offered rate" in line for line in lines)
+
+
+ARCHIVE = {"log": "tests/fixtures/simulationslabor.jsonl", "events": 1155, "phones": 40,
+           "activities": 10, "runs": 5, "files": 14, "bytes": 420_000, "best_s": 0.412,
+           "median_s": 0.431, "seconds": [0.45, 0.412, 0.431, 0.44, 0.42], "aim_s": 2.0}
+
+
+def test_render_has_a_row_for_writing_the_documentation() -> None:
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN,
+                  {"facilitator": result_dict("facilitator")}, ARCHIVE)
+    generated = text.split(MARKER)[1]
+    assert "### Writing the documentation" in generated
+    assert ("| `write_archive` of `tests/fixtures/simulationslabor.jsonl` (1,155 events, "
+            "40 phones, 10 activities; 14 files, 0.42 MB), 5 runs, s | 0.412 | 0.431 | < 2 |"
+            ) in generated
+    assert "- aim met: the median of 5 runs took 0.43 s against 2 s" in generated
+    assert "| votes acknowledged |" in generated
+    slow = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN, {},
+                  {**ARCHIVE, "median_s": 2.5})
+    assert "aim NOT met" in slow
+    assert "| votes acknowledged |" not in slow and "phone processes" not in slow
+
+
+def test_the_archive_is_measured_on_the_recorded_log() -> None:
+    from bench.archive import LOG, load
+
+    events = load(LOG)
+    assert events[0].type == "session.created" and events[-1].type == "session.closed"
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))

@@ -117,6 +117,35 @@ def test_defaults() -> None:
     assert (phase.minutes, phase.notes, phase.activities) == (None, "", ())
 
 
+def test_place_and_moderators_are_for_the_documentation() -> None:
+    plan = load_plan('title = "T"\nplace = " Rathaus Musterstadt, Sitzungssaal 2 "\n'
+                     'moderators = ["Anna Beispiel", "Ben Muster"]\n')
+    assert plan.place == "Rathaus Musterstadt, Sitzungssaal 2"
+    assert plan.moderators == ("Anna Beispiel", "Ben Muster")
+    assert load_plan(dump_plan(plan)) == plan
+    plain = load_plan('title = "T"\nplace = "  "\nmoderators = []\n')
+    assert (plain.place, plain.moderators) == ("", ())
+
+
+@pytest.mark.parametrize(("text", "line", "field", "message"), [
+    ('moderators = "Anna"', 2, "moderators",
+     'The field {field} must be a list of names: moderators = ["…", "…"].'),
+    ('moderators = ["Anna", 3]', 2, "moderators[2]", "The field {field} must be a text."),
+    ('moderators = [\n  "Anna",\n  "",\n]', 4, "moderators[2]",
+     "The field {field} must not be empty."),
+    ("moderators = [" + ", ".join(f'"M{n}"' for n in range(11)) + "]", 2, "moderators[11]",
+     "Name at most {limit} moderators."),
+    (f'moderators = ["{"x" * 81}"]', 2, "moderators[1]",
+     "The field {field} is longer than {limit} characters."),
+    ("place = 5", 2, "place", "The field {field} must be a text."),
+    (f'place = "{"x" * 201}"', 2, "place", "The field {field} is longer than {limit} characters."),
+])
+def test_bad_place_or_moderators(text: str, line: int, field: str, message: str) -> None:
+    with pytest.raises(PlanError) as info:
+        load_plan(f'title = "T"\n{text}\n')
+    assert (info.value.line, info.value.field, info.value.message) == (line, field, message)
+
+
 def test_empty_optional_texts_are_absent() -> None:
     plan = load_plan('title = "t"\n[[phases]]\ntitle = "p"\nnotes = "  "\n'
                      '[[phases.activities]]\nkind = "ideas"\ntitle = "i"\nprompt = ""\n')
@@ -532,7 +561,9 @@ def _plans(draw: st.DrawFn) -> Plan:
     return Plan(draw(_text(80)), draw(st.sampled_from(["de", "en"])), draw(st.booleans()),
                 draw(st.one_of(st.none(), st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?",
                                                         fullmatch=True))),
-                tuple(phases), groups, bool(groups) and draw(st.booleans()))
+                tuple(phases), groups, bool(groups) and draw(st.booleans()),
+                draw(st.one_of(st.just(""), _text(120))),
+                tuple(draw(st.lists(_text(40), max_size=3))))
 
 
 @settings(max_examples=60, deadline=None)

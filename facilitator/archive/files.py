@@ -1,0 +1,78 @@
+"""Writing the documentation folder, and packing it into a zip.
+
+Both are deterministic: the same event log gives byte-identical files, and the same folder
+a byte-identical zip (sorted names, fixed timestamps and permissions).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from facilitator.archive.build import build_report
+from facilitator.archive.csvfiles import render_csv
+from facilitator.archive.html import render_html
+from facilitator.archive.jsonfile import render_json
+from facilitator.archive.markdown import render_markdown
+from facilitator.domain.model import Event
+
+# The earliest time a zip entry can carry: no clock, no "now" in the archive.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_UNIX = 3  # "made on Unix", so the permission bits below are read everywhere
+
+
+def _write(path: Path, data: bytes) -> None:
+    # Write beside and rename: a download running meanwhile gets the old or the new file,
+    # never half of one.
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def write_archive(events: Sequence[Event], folder: Path, *,
+                  timezone: str = "Europe/Berlin") -> list[Path]:
+    """Write README.md, report.html, results.json and csv/NN-<slug>.csv into `folder` (made if
+    missing); return the paths written, in that order. CSV files of an earlier run that this
+    run does not write are removed, so the folder always matches the log."""
+    report = build_report(events, timezone=timezone)
+    files: dict[str, bytes] = {
+        "README.md": render_markdown(report).encode("utf-8"),
+        "report.html": render_html(report).encode("utf-8"),
+        "results.json": render_json(report).encode("utf-8"),
+    }
+    for activity in report.activities:
+        files[activity.csv] = render_csv(report, activity)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_folder = folder / "csv"
+    if report.activities:
+        csv_folder.mkdir(exist_ok=True)
+    if csv_folder.is_dir():
+        for stale in sorted(csv_folder.glob("*.csv")):
+            if f"csv/{stale.name}" not in files:
+                stale.unlink()
+    written = []
+    for name, data in files.items():
+        path = folder / name
+        _write(path, data)
+        written.append(path)
+    return written
+
+
+def zip_archive(folder: Path) -> bytes:
+    """The folder as a zip, its files under `<folder name>/`. Left out: zips (one of the
+    folder may be kept in it), hidden files, and files still being written (.part, .tmp)."""
+    names = sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*")
+                   if path.is_file() and path.suffix not in {".zip", ".part", ".tmp"}
+                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in names:
+            info = zipfile.ZipInfo(f"{folder.name}/{name}", date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = ZIP_UNIX
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            archive.writestr(info, (folder / name).read_bytes(), compresslevel=9)
+    return buffer.getvalue()

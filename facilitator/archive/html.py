@@ -1,0 +1,101 @@
+"""report.html: one self-contained page (inline CSS, inline SVG charts, no JavaScript) that
+prints on A4 with a page break before each section.
+
+Jinja2 escapes every value (autoescape); the sentences come from sentences.py through an
+HTML `Phrases`, which escapes user text inside them. Templates: templates/archive/.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from facilitator.archive import charts
+from facilitator.archive import sentences as say
+from facilitator.archive.phrases import N_, Phrases
+from facilitator.archive.report import (
+    DotsResult,
+    Item,
+    KindResult,
+    MatrixResult,
+    Participation,
+    PollResult,
+    RankingResult,
+    Report,
+    ScaleResult,
+)
+
+
+def _templates() -> Path:
+    # Inside the installed package, or at the top of a checkout (as app.asset_dir).
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "templates"
+    return packaged if packaged.is_dir() else package.parent / "templates"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_templates()), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+
+
+class Charts:
+    """Chart geometry for the templates; labels in plain text (the template escapes them)."""
+
+    def __init__(self, language: str) -> None:
+        self.plain = Phrases(language, "plain")
+
+    def _label(self, item: Item) -> str:
+        return str(say.item_label(self.plain, item))
+
+    def bars(self, result: KindResult) -> charts.BarChart | None:
+        p = self.plain
+        rows: list[tuple[str, float | None, str]]
+        if isinstance(result, PollResult):
+            rows = [(o.label, float(o.count), f"{o.count} ({p.percent(o.share)})")
+                    for o in result.options]
+        elif isinstance(result, DotsResult):
+            rows = [(self._label(e.item), float(e.dots), str(e.dots)) for e in result.items]
+        elif isinstance(result, RankingResult):
+            rows = [(self._label(e.item), float(e.points), str(e.points))
+                    for e in result.items]
+        else:
+            return None
+        top = max((value or 0.0 for _, value, _ in rows), default=0.0)
+        return charts.bar_chart(rows, top or 1.0)
+
+    def scale(self, result: ScaleResult, index: int) -> charts.BarChart:
+        """Mean of each item on one criterion, on the scale from min to max."""
+        p = self.plain
+        rows = [(self._label(e.item), e.criteria[index].mean, str(p.number(e.criteria[index].mean)))
+                for e in result.items]
+        return charts.bar_chart(rows, float(result.max), float(result.min))
+
+    def matrix(self, result: MatrixResult) -> charts.Scatter:
+        return charts.scatter([(str(n), self._label(e.item), e.x, e.y, e.sx, e.sy)
+                               for n, e in enumerate(result.items, start=1)], result.steps)
+
+    def joins(self, participation: Participation, day: str | None) -> charts.BarChart:
+        p = self.plain
+        rows: list[tuple[str, float | None, str]] = [
+            (str(p.moment(s.start, day)), float(s.joins), str(s.joins))
+            for s in participation.timeline]
+        return charts.bar_chart(rows, float(max((s.joins for s in participation.timeline),
+                                                default=1)))
+
+
+def render_html(report: Report) -> str:
+    language = report.session.language
+    p = Phrases(language, "html")
+    context: dict[str, Any] = {
+        "r": report, "p": p, "_": p.gettext, "N_": N_, "plural": p.plural,
+        "say": say,
+        "charts": Charts(language),
+        "day": report.session.started or report.session.created,
+    }
+    return environment().get_template("archive/report.html").render(context)

@@ -1,0 +1,247 @@
+"""README.md: the report in Markdown that reads well on GitHub and GitLab.
+
+Every user text goes through `Phrases.esc` (backslash escapes, text.md_escape) or
+`text.md_block`; only the structure (headings, tables, lists, emphasis) is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from facilitator.archive import sentences as say
+from facilitator.archive.phrases import N_, Phrases
+from facilitator.archive.report import (
+    ActivityReport,
+    ConsentResult,
+    DotsResult,
+    IdeasResult,
+    KindResult,
+    MatrixResult,
+    PollResult,
+    QaResult,
+    RankingResult,
+    Report,
+    ScaleResult,
+    SheetField,
+    SheetResult,
+    WordsResult,
+)
+from facilitator.archive.text import md_block
+
+Lines = list[str]
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]],
+          right: Iterable[int] = ()) -> Lines:
+    """A GFM table; cells must be escaped already. `right`: columns aligned right."""
+    head = list(header)
+    aligned = set(right)
+    rule = ["---:" if i in aligned else "---" for i in range(len(head))]
+    out = ["| " + " | ".join(head) + " |", "| " + " | ".join(rule) + " |"]
+    out += ["| " + " | ".join(c if c else "–" for c in row) + " |" for row in rows]
+    return out + [""]
+
+
+def _ideas(p: Phrases, r: IdeasResult) -> Lines:
+    out: Lines = []
+    named = any(c.id is not None for c in r.clusters)
+    for cluster in r.clusters:
+        if named:
+            name = p.esc(cluster.name) if cluster.name else p.gettext("Without a cluster")
+            out += [f"**{name}**", ""]
+        for idea in cluster.ideas:
+            line = f"- {p.esc(idea.text)}"
+            if idea.support is not None:
+                line += " — " + p.plural(idea.support, N_("{n} supporter"), N_("{n} supporters"))
+            if idea.also:
+                line += "  \n  " + p.gettext("also mentioned: {texts}", texts=p.ready(
+                    "; ".join(p.esc(t) for t in idea.also)))
+            out.append(line)
+        out.append("")
+    return out
+
+
+def _poll(p: Phrases, r: PollResult) -> Lines:
+    return table([p.gettext("Option"), p.gettext("Votes"), p.gettext("Share")],
+                 [[p.esc(o.label), str(o.count), p.percent(o.share)] for o in r.options],
+                 right=(1, 2))
+
+
+def _dots(p: Phrases, r: DotsResult) -> Lines:
+    return table([p.gettext("Rank"), p.gettext("Item"), p.gettext("Dots"), p.gettext("People")],
+                 [[str(e.rank), say.item_label(p, e.item), str(e.dots), str(e.voters)]
+                  for e in r.items], right=(0, 2, 3))
+
+
+def _ranking(p: Phrases, r: RankingResult) -> Lines:
+    return table([p.gettext("Rank"), p.gettext("Item"), p.gettext("Points")],
+                 [[str(e.rank), say.item_label(p, e.item), str(e.points)] for e in r.items],
+                 right=(0, 2))
+
+
+def _scale(p: Phrases, r: ScaleResult) -> Lines:
+    out: Lines = []
+    values = range(r.min, r.max + 1)
+    for index, criterion in enumerate(r.criteria):
+        out += [f"**{p.esc(criterion.label)}**", ""]
+        head = [p.gettext("Item"), p.gettext("Ratings"), p.gettext("Mean"),
+                p.gettext("Median"), *(say.value_head(p, r, v) for v in values),
+                p.gettext("can't judge")]
+        rows = []
+        for entry in r.items:
+            s = entry.criteria[index]
+            rows.append([say.item_label(p, entry.item), str(s.n), p.number(s.mean),
+                         p.number(s.median), *(str(c) for c in s.distribution),
+                         str(s.cant_judge)])
+        out += table(head, rows, right=range(1, len(head)))
+    return out
+
+
+def _matrix(p: Phrases, r: MatrixResult) -> Lines:
+    head = [p.gettext("Item"), p.gettext("Placements"),
+            say.axis_head(p, r.x.label, "mean"), say.axis_head(p, r.x.label, "spread"),
+            say.axis_head(p, r.y.label, "mean"), say.axis_head(p, r.y.label, "spread")]
+    rows = [[say.item_label(p, e.item), str(e.n), p.number(e.x), p.number(e.sx),
+             p.number(e.y), p.number(e.sy)] for e in r.items]
+    return table(head, rows, right=range(1, 6)) + [
+        p.gettext("Spread is the standard deviation of the positions."), ""]
+
+
+def _consent(p: Phrases, r: ConsentResult) -> Lines:
+    out = [f"**{p.esc(r.line)}**", ""]
+    if r.recorded or r.unnamed:
+        out += [p.gettext("Votes by name:") + " " + say.votes_by_name(p, r), ""]
+    return out
+
+
+def _words(p: Phrases, r: WordsResult) -> Lines:
+    return table([p.gettext("Word"), p.gettext("Mentions")],
+                 [[p.esc(w.word), str(w.count)] for w in r.words], right=(1,))
+
+
+def _qa(p: Phrases, r: QaResult) -> Lines:
+    out: Lines = []
+    for title, questions in ((p.gettext("Open questions"), r.open),
+                             (p.gettext("Answered questions"), r.answered)):
+        out += [f"**{title}**", ""]
+        out += [f"- {p.esc(q.text)} — " + p.plural(q.votes, N_("{n} vote"), N_("{n} votes"))
+                for q in questions] or [p.gettext("None.")]
+        out.append("")
+    return out
+
+
+def _field(p: Phrases, f: SheetField) -> Lines:
+    out = [f"**{p.esc(f.label)}**", ""]
+    if not f.value:
+        return out + ["*" + p.gettext("(not filled in)") + "*", ""]
+    if isinstance(f.value, list):
+        return out + table([p.gettext("Step"), p.gettext("Date")],
+                           [[p.esc(s.step), p.date(s.date) if s.date else ""]
+                            for s in f.value])
+    if f.type == "date":
+        return out + [p.date(f.value), ""]
+    return out + [md_block(f.value) if f.type == "long" else p.esc(f.value), ""]
+
+
+def _measure(p: Phrases, r: SheetResult) -> Lines:
+    return [line for f in r.fields for line in _field(p, f)]
+
+
+def body(p: Phrases, result: KindResult) -> Lines:
+    """The tables and lists of one result, after its summary."""
+    if isinstance(result, IdeasResult):
+        return _ideas(p, result)
+    if isinstance(result, PollResult):
+        return _poll(p, result)
+    if isinstance(result, DotsResult):
+        return _dots(p, result)
+    if isinstance(result, RankingResult):
+        return _ranking(p, result)
+    if isinstance(result, ScaleResult):
+        return _scale(p, result)
+    if isinstance(result, MatrixResult):
+        return _matrix(p, result)
+    if isinstance(result, ConsentResult):
+        return _consent(p, result)
+    if isinstance(result, WordsResult):
+        return _words(p, result)
+    if isinstance(result, QaResult):
+        return _qa(p, result)
+    return _measure(p, result)
+
+
+def _activity(p: Phrases, r: Report, a: ActivityReport) -> Lines:
+    out = [f"## {a.number}. {p.esc(a.title)}", "", f"*{say.meta(p, r, a)}*", ""]
+    if a.prompt:
+        out += ["> " + line if line else ">" for line in md_block(a.prompt).split("\n")]
+        out.append("")
+    if a.per_group and not a.instances:
+        out += [p.gettext("No groups took part."), ""]
+    for instance in a.instances:
+        if instance.group_name is not None:
+            out += ["### " + p.gettext("Group {name}", name=instance.group_name), ""]
+        if isinstance(instance.result, ConsentResult):  # the vote's line comes first
+            out += _consent(p, instance.result) + [say.summary(p, instance.result), ""]
+            continue
+        out += [say.summary(p, instance.result), ""] + body(p, instance.result)
+    return out
+
+
+def _head(p: Phrases, r: Report) -> Lines:
+    s = r.session
+    facts = [(p.gettext("Date"), p.span(s.started or s.opened or s.created, s.closed)),
+             (p.gettext("Place"), say.place(p, r))]
+    if s.moderators:
+        facts.append((p.gettext("Moderation"), p.esc(", ".join(s.moderators))))
+    facts.append((p.gettext("Participants"), say.participants(p, r)))
+    if s.closed is None:
+        facts.append((p.gettext("As of"), p.when(s.as_of) + " "
+                      + p.gettext("(the session was not closed yet)")))
+    lines = [f"**{label}:** {value}" for label, value in facts]
+    return [f"# {p.esc(s.title)}", "", "  \n".join(lines), ""]
+
+
+def _participation(p: Phrases, r: Report) -> Lines:
+    out = ["## " + p.gettext("Participation"), ""]
+    if not r.participation.timeline:
+        return out + [p.gettext("Nobody joined."), ""]
+    out += [p.gettext("Joins per 10 minutes:"), ""]
+    day = r.session.started or r.session.created
+    return out + table([p.gettext("From"), p.gettext("Joined"), p.gettext("In total")],
+                       [[p.moment(t.start, day), str(t.joins), str(t.total)]
+                        for t in r.participation.timeline], right=(1, 2))
+
+
+def _agenda(p: Phrases, r: Report) -> Lines:
+    if not r.agenda:
+        return []
+    day = r.session.started or r.session.created
+    rows = [[p.esc(h.title), p.minutes(h.planned_minutes), p.minutes(h.actual_minutes),
+             p.moment(h.started, day), p.moment(h.ended, day),
+             ", ".join(str(n) for n in h.activities)] for h in r.agenda]
+    return ["## " + p.gettext("Agenda"), ""] + table(
+        [p.gettext("Phase"), p.gettext("Planned"), p.gettext("Actual"), p.gettext("Start"),
+         p.gettext("End"), p.gettext("Activities")], rows, right=(1, 2))
+
+
+def _groups(p: Phrases, r: Report) -> Lines:
+    if not r.groups:
+        return []
+    rows = [[p.esc(g.name) + (" " + p.gettext("(deleted)") if g.deleted else ""),
+             str(g.members)] for g in r.groups]
+    return ["## " + p.gettext("Groups"), ""] + table(
+        [p.gettext("Group"), p.gettext("Members")], rows, right=(1,))
+
+
+def render_markdown(report: Report) -> str:
+    p = Phrases(report.session.language, "md")
+    out = _head(p, report) + _participation(p, report) + _agenda(p, report)
+    out += _groups(p, report)
+    for activity in report.activities:
+        out += _activity(p, report, activity)
+    if report.notes:
+        out += ["## " + p.gettext("Notes of the moderation"), "", md_block(report.notes), ""]
+    out += ["---", "", "*" + p.gettext(
+        "Documentation written by facilitator from the log of the session. Times: {zone}.",
+        zone=report.session.timezone) + "*", ""]
+    return "\n".join(out)

@@ -1,0 +1,327 @@
+"""The documentation of a workshop as data: one tree of dataclasses, built from the event log
+(build.py) and written by every writer (Markdown, HTML, JSON, CSV).
+
+results.json is this tree as JSON, field for field, so every name here is part of the
+documented schema (docs/archive.md): renaming a field is a schema change.
+
+Times are ISO 8601 in the report's time zone with the offset ("2026-11-21T10:14:03.120+01:00");
+dates of measure sheets stay as typed ("2027-03-31"). Participants appear only as counts,
+except the names voters gave in a recorded (not secret) consent vote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = 1
+
+
+@dataclass
+class Item:
+    """What a dots, ranking, scale or matrix activity worked on. `group` is set when the item
+    came from a per-group activity (an idea of that group)."""
+
+    id: str
+    label: str
+    group: str | None = None
+    group_name: str | None = None
+
+
+@dataclass
+class IdeaEntry:
+    id: str
+    text: str
+    support: int | None  # None when support was switched off
+    pinned: bool
+    also: list[str]  # texts of duplicates merged into this idea ("also mentioned")
+
+
+@dataclass
+class IdeaCluster:
+    id: str | None  # None: the ideas in no cluster
+    name: str | None
+    ideas: list[IdeaEntry]
+
+
+@dataclass
+class IdeasResult:
+    support: bool
+    count: int  # ideas on the wall (merged duplicates not counted)
+    hidden: int  # hidden by the moderation
+    pending: int  # never approved (pre-moderation)
+    clusters: list[IdeaCluster]
+
+
+@dataclass
+class PollOption:
+    id: str
+    label: str
+    count: int
+    share: float  # of the voters, 0…1
+
+
+@dataclass
+class PollResult:
+    voters: int
+    multiple: bool
+    options: list[PollOption]
+
+
+@dataclass
+class DotsEntry:
+    item: Item
+    dots: int
+    voters: int
+    rank: int
+
+
+@dataclass
+class DotsResult:
+    voters: int
+    dots: int
+    budget: int  # dots per participant
+    per_item: int
+    items: list[DotsEntry]  # most dots first
+
+
+@dataclass
+class RankingEntry:
+    item: Item
+    points: int
+    rank: int
+
+
+@dataclass
+class RankingResult:
+    voters: int
+    places: int  # how many items each participant ranked
+    items: list[RankingEntry]  # most points first
+
+
+@dataclass
+class Criterion:
+    id: str
+    label: str
+
+
+@dataclass
+class CriterionStats:
+    criterion: str
+    n: int
+    mean: float | None
+    median: float | None
+    distribution: list[int]  # counts of min…max
+    cant_judge: int
+
+
+@dataclass
+class ScaleEntry:
+    item: Item
+    criteria: list[CriterionStats]
+
+
+@dataclass
+class ScaleResult:
+    voters: int
+    min: int
+    max: int
+    labels: dict[str, str]  # value -> its label, e.g. {"1": "gering", "5": "hoch"}
+    criteria: list[Criterion]
+    items: list[ScaleEntry]  # in item order
+
+
+@dataclass
+class Axis:
+    label: str
+    low: str
+    high: str
+
+
+@dataclass
+class MatrixEntry:
+    item: Item
+    n: int
+    x: float | None
+    y: float | None
+    sx: float | None
+    sy: float | None
+
+
+@dataclass
+class MatrixResult:
+    voters: int
+    steps: int
+    x: Axis
+    y: Axis
+    items: list[MatrixEntry]  # in item order
+
+
+@dataclass
+class RecordedVote:
+    name: str
+    vote: str  # yes, no, abstain
+
+
+@dataclass
+class ConsentResult:
+    yes: int
+    no: int
+    abstain: int
+    voters: int
+    quorum: int
+    quorate: bool
+    outcome: str  # accepted, rejected, no_quorum
+    majority: str  # simple, two_thirds
+    secret: bool
+    line: str  # "Zustimmung 12 · Ablehnung 0 · Enthaltung 3 — angenommen"
+    recorded: list[RecordedVote]  # open votes only: those who gave a name
+    unnamed: int  # open votes only: votes without a name
+
+
+@dataclass
+class WordEntry:
+    word: str
+    count: int
+
+
+@dataclass
+class WordsResult:
+    voters: int
+    words: list[WordEntry]  # most frequent first, at most 100
+    hidden: int  # words the moderation hid
+
+
+@dataclass
+class QuestionEntry:
+    id: str
+    text: str
+    votes: int
+    pinned: bool
+
+
+@dataclass
+class QaResult:
+    open: list[QuestionEntry]
+    answered: list[QuestionEntry]
+    hidden: int
+    pending: int
+
+
+@dataclass
+class Step:
+    step: str
+    date: str  # YYYY-MM-DD or ""
+
+
+@dataclass
+class SheetField:
+    id: str
+    label: str
+    type: str  # text, long, date, rows
+    value: str | list[Step]
+
+
+@dataclass
+class SheetResult:
+    complete: bool
+    filled: int
+    total: int
+    fields: list[SheetField]
+
+
+KindResult = (IdeasResult | PollResult | DotsResult | RankingResult | ScaleResult
+              | MatrixResult | ConsentResult | WordsResult | QaResult | SheetResult)
+
+
+@dataclass
+class Instance:
+    """The results of a plenary activity (group None), or of one group's instance."""
+
+    group: str | None
+    group_name: str | None
+    result: KindResult
+
+
+@dataclass
+class ActivityReport:
+    number: int  # 1, 2, … in the order of the documentation
+    id: str
+    kind: str
+    title: str
+    prompt: str
+    phase: str | None
+    phase_title: str | None
+    per_group: bool
+    status: str
+    activated: str | None  # first activation
+    locked: str | None  # when input last closed (None while still open)
+    revealed: str | None  # first reveal
+    settings: dict[str, Any]  # the activity's config, without its items
+    items: list[Item] | None
+    instances: list[Instance]
+    csv: str  # "csv/03-massnahmen-sammeln.csv"
+
+
+@dataclass
+class PhaseReport:
+    id: str
+    title: str
+    planned_minutes: int | None
+    actual_minutes: int | None  # all runs of the phase together, rounded
+    started: str | None  # first start
+    ended: str | None  # last end
+    activities: list[int]  # numbers of its activities in this report
+
+
+@dataclass
+class Slot:
+    start: str  # a 10-minute slot of the clock: 09:10, 09:20, …
+    joins: int
+    total: int  # participants who had joined by the end of the slot
+
+
+@dataclass
+class Participation:
+    count: int
+    room: int
+    online: int
+    unknown: int  # did not say where they take part from
+    timeline: list[Slot]
+
+
+@dataclass
+class GroupReport:
+    id: str
+    name: str
+    members: int
+    deleted: bool
+
+
+@dataclass
+class SessionInfo:
+    id: str
+    title: str
+    language: str
+    timezone: str
+    names: bool
+    status: str
+    created: str
+    opened: str | None
+    started: str | None
+    closed: str | None
+    as_of: str  # time of the last event
+    place: str | None
+    mode: str  # room, online, hybrid
+    moderators: list[str]
+
+
+@dataclass
+class Report:
+    schema: int
+    session: SessionInfo
+    participation: Participation
+    agenda: list[PhaseReport]
+    groups: list[GroupReport]
+    activities: list[ActivityReport]
+    notes: str

@@ -1,0 +1,71 @@
+"""The documentation from the moderator's console: write it now, download it as a zip.
+
+Both need the moderator's link (its token is in the path, as on the console page itself);
+anyone else gets the same 404 as for a session that does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from facilitator.domain.errors import N_
+from facilitator.i18n import translate
+from facilitator.live.archiving import REPORT, Archiver
+from facilitator.live.runtime import SessionRuntime
+from facilitator.web import auth
+from facilitator.web.common import WebError, render
+from facilitator.web.sessions import find
+
+log = logging.getLogger(__name__)
+
+
+async def _moderated(request: Request) -> SessionRuntime:
+    runtime = await find(request, request.path_params["code"])
+    found = auth.identify(request.app.state.secret, runtime.state.id,
+                          request.path_params["token"])
+    if found is None or found.role != "moderator":
+        raise WebError("not_found", N_("There is no session with this code."))
+    return runtime
+
+
+async def write_now(request: Request) -> Response:
+    runtime = await _moderated(request)
+    archiver: Archiver = request.app.state.archiver
+    try:
+        await archiver.write(runtime.state.id)
+    except Exception:
+        log.exception("the documentation of session %s could not be written", runtime.state.id)
+        lang = runtime.state.language
+        message = translate(lang, N_("The documentation could not be written. The server's "
+                                     "log says why."))
+        return render(request, "site/error.html", {"message": message, "status": 500},
+                      lang=lang, status=500)
+    back = request.url_for("moderator", code=runtime.code, token=request.path_params["token"])
+    return RedirectResponse(f"{back}#h-archive", status_code=303)
+
+
+async def download(request: Request) -> Response:
+    runtime = await _moderated(request)
+    archiver: Archiver = request.app.state.archiver
+    ident = runtime.state.id
+    data = await archiver.zip_bytes(ident)
+    return Response(data, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{ident}.zip"',
+        "Cache-Control": "no-store",
+        # The token is in the URL: keep it out of other sites' Referer headers.
+        "Referrer-Policy": "no-referrer"})
+
+
+def written(archiver: Archiver, session: str, timezone: str) -> str | None:
+    """When the documentation was last written ("2026-11-21 14:03", local time), or None."""
+    try:
+        stamp = os.stat(archiver.folder(session) / REPORT).st_mtime
+    except (OSError, ValueError):
+        return None
+    return datetime.fromtimestamp(stamp, ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
