@@ -84,6 +84,7 @@ def create_app(settings: Settings) -> Starlette:
         app.state.store = store
         app.state.registry = registry
         app.state.archiver = archiver
+        await archiver.catch_up()
         try:
             yield
         finally:

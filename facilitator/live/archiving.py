@@ -86,6 +86,15 @@ class Archiver:
         async with self._lock(session):
             return await asyncio.to_thread(_zip, folder)
 
+    async def catch_up(self) -> list[str]:
+        """Schedule the archives of closed sessions that have none: the server may have
+        stopped between committing a close and writing its archive. Returns their ids."""
+        missing = [r.id for r in await self.store.list_sessions()
+                   if r.status == "closed" and not self.exists(r.id)]
+        for session in missing:
+            self.schedule(session)
+        return missing
+
     def schedule(self, session: str) -> None:
         """Write the archive soon, in the background (the writer calls this after a commit
         that closed the session). Never raises; a failure goes to the log."""

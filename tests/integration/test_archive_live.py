@@ -165,3 +165,18 @@ async def test_a_stale_pdf_goes_when_the_report_is_written_again(scene: Scene) -
     await scene.archiver.write(runtime.state.id)
     assert not (folder / archiving.PDF).exists()
     assert (folder / archiving.REPORT).is_file()
+
+
+async def test_a_close_without_its_archive_is_caught_up_at_start(scene: Scene) -> None:
+    """The server stopped after committing a close but before writing the archive."""
+    runtime = await scene.live("Abgebrochen")
+    other = await scene.live("Läuft noch")
+    without = Archiver(scene.store, scene.archiver.sessions_dir)
+    await ok(runtime, "session.close")  # through the scene's registry: archived as usual...
+    await scene.archiver.close()
+    for path in sorted(scene.archiver.folder(runtime.state.id).rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()  # ...and then lost in the crash
+    assert await without.catch_up() == [runtime.state.id]
+    await without.close()
+    assert without.exists(runtime.state.id)
+    assert not without.exists(other.state.id), "only closed sessions are archived"
