@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 # checker, run with java) the HTML of the documentation; both are optional there (the tests
 # skip without them), so a machine without npm or java still runs everything else.
 $(AXE) $(VNU): package.json
-	-npm install --no-audit --no-fund --silent
+	-npm install --no-audit --no-fund --no-package-lock --silent
 
 run: $(STAMP)
 	$(BIN)/facilitator serve --plan $(PLAN)
