@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 def js_strings(gettext: Callable[[str], str]) -> dict[str, str]:
     return {
+        "notes.saved": gettext("The notes are saved."),
         # connection line (static/js/status.js)
         "status.connecting": gettext("Connecting …"),
         "status.connected": gettext("Connected"),

@@ -186,10 +186,18 @@ function activityCard(view) {
   return li;
 }
 
+// The closing notes: saved with session.notes, kept while the moderator is typing.
+const notes = $("#closing-notes");
+$("#notes-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  live.send("session.notes", { notes: notes.value.trim() || null });
+});
+
 function render() {
   const session = live.state?.session;
   if (!session) return;
   renderSession(session);
+  if (document.activeElement !== notes) notes.value = session.notes ?? "";
   syncPhaseFields(session);
   syncSourceFields(document, session);
   const list = $("#activities");
@@ -203,6 +211,7 @@ live
   .on("status", (status) => showStatus($("#status"), status))
   .on("ack", (command, ack) => {
     if (command?.type === "groups.shuffle") say(plural("groups.shuffled", ack.result?.assigned ?? 0));
+    if (command?.type === "session.notes") say(t("notes.saved"));
     const form = command && forms.get(command.id);
     if (!form) return;
     forms.delete(command.id);

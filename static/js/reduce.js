@@ -55,6 +55,9 @@ export function applyEvent(state, name, data, at = null) {
       session.status = data.status;
       lockPrevious(null);
       return;
+    case "session.noted":
+      session.notes = data.notes;
+      return;
     case "participant.renamed": {
       const who = session.participants.list?.find((p) => p.id === data.participant.id);
       if (who) who.name = data.participant.name;

@@ -113,3 +113,25 @@ def test_the_moderator_writes_and_downloads_the_documentation(
     assert download.suggested_filename == f"{live_session['id']}.zip"
     names = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes())).namelist()
     assert any(name.endswith("report.html") for name in names)
+
+
+def test_the_closing_notes_end_the_documentation(live_session: dict[str, Any],
+                                                 open_page: Any) -> None:
+    server = live_session["server"]
+    page = open_page(live_session["moderator_url"])
+    page.locator("#status[data-status=connected]").wait_for()
+    notes = page.get_by_label("Abschließende Notizen der Moderation (sie stehen am Ende der "
+                              "Dokumentation)")
+    notes.fill("Nächstes Treffen am 12. März.\n<b>Protokoll</b> geht an alle.")
+    page.get_by_role("button", name="Notizen speichern").click()
+    page.get_by_text("Die Notizen sind gespeichert.").wait_for()
+    moderate(server, live_session, [{"type": "session.close"}])
+    page.reload()
+    assert notes.input_value() == "Nächstes Treffen am 12. März.\n<b>Protokoll</b> geht an alle."
+    panel = page.get_by_role("region", name="Dokumentation")
+    panel.get_by_role("button", name="Dokumentation jetzt schreiben").click()
+    page.wait_for_url(f"{live_session['moderator_url']}#h-archive")
+    folder = server.settings.sessions_dir / live_session["id"]
+    report = (folder / "report.html").read_text("utf-8")
+    assert "Nächstes Treffen am 12. März." in report
+    assert "&lt;b&gt;Protokoll&lt;/b&gt;" in report and "<b>Protokoll" not in report
