@@ -108,7 +108,10 @@ CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
                          required=False)},
 }
 
-_ACT = {"activity": STR}
+# Activity transitions name the activity; commands on its content may also name the group
+# whose instance of a per-group activity the moderator means.
+_ON = {"activity": STR}
+_ACT = {"activity": STR, "group": OPT_STR}
 _IDEA = {**_ACT, "idea": STR}
 _QUESTION = {**_ACT, "question": STR}
 COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
@@ -138,11 +141,11 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "timer.stop": {},
     "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT,
                         "phase": OPT_STR, "per_group": BOOL},
-    "activity.activate": _ACT,
-    "activity.lock": _ACT,
-    "activity.unlock": _ACT,
-    "activity.reveal": _ACT,
-    "activity.conceal": _ACT,
+    "activity.activate": _ON,
+    "activity.lock": _ON,
+    "activity.unlock": _ON,
+    "activity.reveal": _ON,
+    "activity.conceal": _ON,
     "idea.add": {**_ACT, "text": TEXT},
     "idea.edit": {**_IDEA, "text": TEXT},
     "idea.withdraw": _IDEA,
@@ -177,13 +180,6 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "sheet.edit": {**_ACT, "field": STR, "value": Field(_is_sheet_value, "string or array"),
                    "version": INT},
 }
-# The moderator addresses one group's instance of a per-group activity with `group`.
-for _schema in COMMAND_MESSAGES.values():
-    if "activity" in _schema and _schema is not _ACT:
-        _schema["group"] = OPT_STR
-for _name in ("activity.activate", "activity.lock", "activity.unlock", "activity.reveal",
-              "activity.conceal"):
-    COMMAND_MESSAGES[_name] = dict(_ACT)
 
 CLIENT_MESSAGES = (*CONTROL_MESSAGES, *COMMAND_MESSAGES)
 

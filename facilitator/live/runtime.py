@@ -178,10 +178,10 @@ class SessionRuntime:
                 for channel, text in per_channel.items():
                     if text is not None:
                         self.hub.publish(channel, text)
-            regrouping = [e.seq for e in events if e.type.startswith("group")]
-            if regrouping:
-                self._regrouped.append(regrouping[-1])
-            if regrouping or any(e.type == "session.closed" for e in events):
+            regrouped = next((e.seq for e in reversed(events) if e.type.startswith("group")),
+                             None)
+            if regrouped is not None:
+                self._regrouped.append(regrouped)
                 self._regroup()
             self._after_close(events)
 

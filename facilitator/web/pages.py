@@ -74,7 +74,7 @@ async def join_page(request: Request) -> Response:
                   status=200 if error is None else 400)
 
 
-def _live_context(request: Request, runtime: SessionRuntime) -> dict[str, object]:
+def _live_context(runtime: SessionRuntime) -> dict[str, object]:
     lang = runtime.state.language
     return {"code": runtime.code, "title": runtime.state.title,
             "ws_path": f"/ws/{runtime.code}",
@@ -85,7 +85,7 @@ async def participant_page(request: Request) -> Response:
     runtime = await find(request, request.path_params["code"])
     if participant_of(request, runtime) is None:
         return RedirectResponse(request.url_for("join", code=runtime.code), status_code=303)
-    return render(request, "participant/session.html", _live_context(request, runtime),
+    return render(request, "participant/session.html", _live_context(runtime),
                   lang=runtime.state.language)
 
 
@@ -98,7 +98,7 @@ async def _role_page(request: Request, role: str, template: str,
     if found_role is None or found_role.role != role:
         raise WebError("not_found", N_("There is no session with this code."))
     found = links(request.app.state.settings.base_url, secret, runtime)
-    context = {**_live_context(request, runtime), "token": token,
+    context = {**_live_context(runtime), "token": token,
                "join_url": found.join_url, "presenter_url": found.presenter_url,
                "qr_svg_url": str(request.url_for("qr_svg", code=runtime.code)),
                # Only the owner hands out the co-moderator link.
