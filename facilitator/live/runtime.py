@@ -20,13 +20,14 @@ from typing import Any
 
 from facilitator.domain import views
 from facilitator.domain.activities import KINDS
-from facilitator.domain.errors import Refusal
-from facilitator.domain.model import Audience, Command, Event, iso
+from facilitator.domain.errors import N_, Invalid, Refusal
+from facilitator.domain.model import Audience, Command, Event, iso, valid_unicode
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
+from facilitator.live.answers import Answers
 from facilitator.live.fanout import Messages, encode_event, tallies_for, tally_batches
 from facilitator.live.hub import Connection, Hub, channel_of
-from facilitator.store.base import Answer, SessionRecord, Store
+from facilitator.store.base import Answer, SessionRecord, Store, encode_data
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,32 @@ class _TallyLane:
     flag: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+@dataclass
+class _Batch:
+    """What one group commit gathers: events with their stored text, answers, messages."""
+
+    events: list[Event] = field(default_factory=list)
+    encoded: list[str] = field(default_factory=list)
+    messages: list[tuple[int, Messages]] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    forget: list[tuple[str, str]] = field(default_factory=list)
+    replies: list[tuple[_Pending, dict[str, Any]]] = field(default_factory=list)
+
+    def mark(self) -> int:
+        return len(self.events)
+
+    def rewind(self, mark: int) -> None:
+        del self.events[mark:]
+        del self.encoded[mark:]
+        del self.messages[mark:]
+
+
 class SessionRuntime:
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
-                 commit_interval: float = 0.0,
+                 commit_interval: float = 0.0, remembered_ids: int = 256,
+                 refusal_window: float = 600.0,
                  on_closed: Callable[[str], None] | None = None) -> None:
         self.store = store
         self.record = record
@@ -77,8 +99,8 @@ class SessionRuntime:
         # Called with the session id after a commit that leaves the session closed: the
         # documentation is written then (live/archiving.py), off this writer.
         self.on_closed = on_closed
-        self._answers: dict[tuple[str, str], str] = {(a.actor, a.id): a.message
-                                                      for a in answers}
+        self._answers = Answers.of(answers, remembered_ids, refusal_window)
+        self._memory = (remembered_ids, refusal_window)
         # Encoded messages of recent events per channel (None: not for that channel).
         self._recent: deque[tuple[int, Messages]] = deque(maxlen=REPLAY_LIMIT)
         for event in events[-REPLAY_LIMIT:]:
@@ -150,40 +172,42 @@ class SessionRuntime:
 
     async def _process(self, batch: list[_Pending]) -> None:
         async with self._lock:
-            events: list[Event] = []
-            answers: list[Answer] = []
-            replies: list[tuple[_Pending, dict[str, Any]]] = []
-            messages: list[tuple[int, Messages]] = []
+            work = _Batch()
             status_before = self.state.status
             for pending in batch:
                 command = pending.command
                 key = (command.actor.key, command.id) if command.id else None
-                if key and key in self._answers:
-                    replies.append((pending, protocol_decode(self._answers[key])))
+                known = self._answers.get(*key) if key else None
+                if known is not None:
+                    work.replies.append((pending, protocol_decode(known)))
                     continue
-                reply = self._decide(command, events, messages)
+                reply = await self._decide(command, work)
                 if key:
                     encoded = protocol.encode(reply)
-                    self._answers[key] = encoded
-                    answers.append(Answer(key[0], key[1], encoded))
-                replies.append((pending, reply))
+                    if reply["type"] == "ack":
+                        work.forget += self._answers.acked(key[0], key[1], encoded)
+                        work.answers.append(Answer(key[0], key[1], encoded))
+                    else:
+                        self._answers.refused(key[0], key[1], encoded)
+                work.replies.append((pending, reply))
             status = self.state.status if self.state.status != status_before else None
-            await self.store.append(self.state.id, events, answers, status=status)
+            await self.store.append(self.state.id, work.events, work.answers, status=status,
+                                    encoded=work.encoded, forget=work.forget)
             # Durable now: answer, then fan out.
-            for pending, reply in replies:
+            for pending, reply in work.replies:
                 if not pending.future.done():
                     pending.future.set_result(reply)
-            for seq, per_channel in messages:
+            for seq, per_channel in work.messages:
                 self._recent.append((seq, per_channel))
                 for channel, text in per_channel.items():
                     if text is not None:
                         self.hub.publish(channel, text)
-            regrouped = next((e.seq for e in reversed(events) if e.type.startswith("group")),
-                             None)
+            regrouped = next((e.seq for e in reversed(work.events)
+                              if e.type.startswith("group")), None)
             if regrouped is not None:
                 self._regrouped.append(regrouped)
                 self._regroup()
-            self._after_close(events)
+            self._after_close(work.events)
 
     def _after_close(self, events: list[Event]) -> None:
         """A closed session's log changes only by its close and the moderator's closing notes
@@ -192,22 +216,50 @@ class SessionRuntime:
         if events and self.state.status == "closed" and self.on_closed is not None:
             self.on_closed(self.state.id)
 
-    def _decide(self, command: Command, events: list[Event],
-                messages: list[tuple[int, Messages]]) -> dict[str, Any]:
+    async def _decide(self, command: Command, work: _Batch) -> dict[str, Any]:
+        """Decide one command and apply its events to the state; its answer. A command that
+        fails for any reason but a refusal (a defect, or data that cannot be stored) is
+        answered with an error and leaves no trace: the other commands of the batch go on."""
         try:
             decision = self.state.decide(command)
+            # Encoded before anything is applied: data that cannot be stored is refused here,
+            # not by the commit of the whole batch.
+            encoded = [encode_data(data) for _, data in decision.events]
+            if not all(valid_unicode(text) for text in encoded):
+                raise Invalid(N_("The message holds text that is not valid Unicode."))
         except Refusal as refusal:
             text = self.translate(self.state.language, refusal.message, refusal.params)
             return protocol.error(command.id, refusal.code, text, refusal.details)
-        last = None
-        for name, data in decision.events:
-            event = Event(self.state.seq + 1, name, data, command.at)
-            self.state.apply(event)
-            events.append(event)
-            messages.append((event.seq, encode_event(self.state, event)))
-            self._mark_dirty(event)
-            last = event.seq
+        except Exception:
+            log.exception("session %s: %s could not be decided; refused", self.code,
+                          command.type)
+            return self._failed(command)
+        mark = work.mark()
+        try:
+            last = None
+            for (name, data), text in zip(decision.events, encoded, strict=True):
+                event = Event(self.state.seq + 1, name, data, command.at)
+                self.state.apply(event)
+                work.events.append(event)
+                work.encoded.append(text)
+                work.messages.append((event.seq, encode_event(self.state, event)))
+                self._mark_dirty(event)
+                last = event.seq
+        except Exception:
+            # The state may hold part of this command: drop its events and rebuild the state
+            # from the log and the batch's commands before it.
+            log.exception("session %s: %s could not be applied; refused", self.code,
+                          command.type)
+            work.rewind(mark)
+            committed = await self.store.load_events(self.state.id)
+            self.state = SessionState.from_events([*committed, *work.events])
+            return self._failed(command)
         return protocol.ack(command.id, last, decision.result)
+
+    def _failed(self, command: Command) -> dict[str, Any]:
+        text = self.translate(self.state.language,
+                              N_("This could not be carried out. Nothing was changed."), None)
+        return protocol.error(command.id, "invalid", text)
 
     def _mark_dirty(self, event: Event) -> None:
         ident = event.data.get("activity")
@@ -223,8 +275,8 @@ class SessionRuntime:
         async with self._lock:
             events = await self.store.load_events(self.state.id)
             self.state = SessionState.from_events(events)
-            self._answers = {(a.actor, a.id): a.message
-                             for a in await self.store.load_answers(self.state.id)}
+            self._answers = Answers.of(await self.store.load_answers(self.state.id),
+                                       *self._memory)
 
     # -- tallies -------------------------------------------------------------------------
 

@@ -3,11 +3,17 @@ PostgreSQL store would implement the same methods without touching domain, live 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from facilitator.domain.model import Event
+
+
+def encode_data(data: object) -> str:
+    """An event's data as stored: the same text for the same data (sorted keys)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,11 @@ class StoreConflict(Exception):
     """A session with this id or code already exists."""
 
 
+class StoreUnavailable(Exception):
+    """The store cannot take writes (read-only, disk full, closed); the message says why in a
+    sentence for the person who runs the server."""
+
+
 class Store(Protocol):
     async def open(self) -> None: ...
 
@@ -48,7 +59,14 @@ class Store(Protocol):
 
     async def load_answers(self, session: str) -> list[Answer]: ...
 
+    async def check_writable(self) -> None:
+        """Raise StoreUnavailable unless a write commits and there is room to spare."""
+        ...
+
     async def append(self, session: str, events: Sequence[Event], answers: Sequence[Answer],
-                     status: str | None = None, title: str | None = None) -> None:
-        """Commit events and answers in one transaction; return only once they are durable."""
+                     status: str | None = None, title: str | None = None, *,
+                     encoded: Sequence[str] | None = None,
+                     forget: Sequence[tuple[str, str]] = ()) -> None:
+        """Commit events and answers in one transaction; return only once they are durable.
+        A failure fails this call alone, never another session's writes."""
         ...
