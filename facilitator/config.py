@@ -56,8 +56,34 @@ OPTIONS: tuple[Option, ...] = (
     Option("commit_interval", "Longest a command waits for others to share its commit, in "
            "seconds (0 commits at once; the writer always batches what is already queued).",
            0.0, float),
-    Option("max_connections", "Most WebSocket connections the server accepts at once.", 5000,
-           int),
+    Option("max_connections", "Most participants' WebSocket connections the server accepts at "
+           "once (beamers and moderator consoles are not counted; see connections_per_token).",
+           5000, int),
+    Option("connections_per_token", "Most WebSocket connections one credential (a phone's "
+           "cookie, a moderator or beamer link) holds at once; a further one replaces the "
+           "oldest.", 4, int),
+    Option("max_participants", "Participants a new session admits (the moderator can lift "
+           "it per session).", 2000, int),
+    Option("max_ideas", "Ideas or questions one activity (one group's instance) takes, for "
+           "new sessions (the moderator can lift it per session).", 500, int),
+    Option("joins_per_minute", "Joins one session admits per minute, for new sessions (the "
+           "moderator can lift it per session).", 600, int),
+    Option("joins_per_address", "Joins one network address may make per minute in one "
+           "session, for new sessions (the moderator can lift it per session; a room behind "
+           "one NAT router shares an address).", 120, int),
+    Option("guesses_per_minute", "Failed guesses of a join code, link token or organiser key "
+           "one address may make per minute before it is refused for a minute.", 30, int),
+    Option("remembered_ids", "Acknowledged command ids remembered per credential, so a "
+           "resent command is answered and not carried out twice (a phone's outbox holds at "
+           "most 100 unanswered commands).", 256, int),
+    Option("refusal_window", "Seconds a refused command's answer is remembered for a resend "
+           "(acknowledged commands are remembered by remembered_ids).", 600.0, float),
+    Option("header_timeout", "Seconds a client has to send a request's headers.", 10.0, float),
+    Option("body_timeout", "Seconds a client has to send a request's body.", 30.0, float),
+    Option("min_free_disk", "Megabytes that must be free in the data directory; below it the "
+           "server does not start and /healthz fails.", 64, int),
+    Option("log_repeats", "Most log lines of one kind per minute; the rest are counted and "
+           "summed up.", 20, int),
     Option("send_queue", "Messages queued for one slow connection before it is dropped.", 512,
            int),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
@@ -80,6 +106,18 @@ class Settings:
     phone_tally_interval: float = 0.5
     commit_interval: float = 0.0
     max_connections: int = 5000
+    connections_per_token: int = 4
+    max_participants: int = 2000
+    max_ideas: int = 500
+    joins_per_minute: int = 600
+    joins_per_address: int = 120
+    guesses_per_minute: int = 30
+    remembered_ids: int = 256
+    refusal_window: float = 600.0
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    min_free_disk: int = 64
+    log_repeats: int = 20
     send_queue: int = 512
     proxy_headers: bool = False
     log_level: str = "info"

@@ -12,6 +12,7 @@ from facilitator.domain.activities import KINDS
 from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
 from facilitator.domain.activities.items import MAX_ITEMS, Item, resolve, top
 from facilitator.domain.errors import N_, ActivityClosed, Invalid, LimitReached, NotFound
+from facilitator.domain.limits import Limits
 from facilitator.domain.model import Command, Decision, clean_text, optional_name
 
 if TYPE_CHECKING:
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 TITLE_LIMIT = 200
 PROMPT_LIMIT = 1000
 LANGUAGES = ("de", "en")
-# Far above any workshop; it stops a script from filling the database with participants.
-MAX_PARTICIPANTS = 10_000
 MAX_ACTIVITIES = 200
 NOTES_LIMIT = 10_000
 
@@ -30,7 +29,7 @@ Handler = Callable[["SessionState", Command], Decision]
 
 def new_session(
     ident: str, code: str, title: Any, language: Any = "de", names: Any = False,
-    place: Any = None, moderators: Any = None,
+    place: Any = None, moderators: Any = None, limits: Limits | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The first event of every session's log."""
     if language not in LANGUAGES:
@@ -46,6 +45,8 @@ def new_session(
         if not isinstance(moderators, list) or len(moderators) > 10:
             raise Invalid(N_("Name at most {limit} moderators."), limit=10)
         data["moderators"] = [clean_text(name, 80, "moderators") for name in moderators]
+    if limits is not None:
+        data["limits"] = limits.view()
     return ("session.created", data)
 
 
@@ -64,8 +65,15 @@ def _notes(state: SessionState, command: Command) -> Decision:
     return Decision([("session.noted", {"notes": notes})])
 
 
+def _limits(state: SessionState, command: Command) -> Decision:
+    limits = state.limits.changed(command.args.get("limits"))
+    if limits == state.limits:
+        return Decision()
+    return Decision([("session.limits_set", {"limits": limits.view()})])
+
+
 def _join(state: SessionState, command: Command) -> Decision:
-    if len(state.participants) >= MAX_PARTICIPANTS:
+    if len(state.participants) >= state.limits.participants:
         raise LimitReached(N_("This session is full."))
     name = optional_name(command.args.get("name")) if state.names else None
     where = grouping.where(command.args.get("where"))
@@ -207,6 +215,7 @@ HANDLERS: dict[str, Handler] = {
     **{name: _transition for name in _TRANSITIONS},
     "session.delete": _lifecycle("session.deleted"),
     "session.notes": _notes,
+    "session.limits": _limits,
     **agenda.HANDLERS,
     **grouping.HANDLERS,
 }

@@ -70,6 +70,9 @@ def clean_text(value: Any, limit: int, name: str, *, multiline: bool = False) ->
     """Trim and normalise a user text; refuse empty, over-long or control characters."""
     if not isinstance(value, str):
         raise Invalid(N_("The field {field} must be a text."), field=name)
+    if not valid_unicode(value):
+        raise Invalid(N_("The field {field} holds characters that are not valid text."),
+                      field=name)
     text = unicodedata.normalize("NFC", value).strip()
     allowed = {"\n"} if multiline else set()
     if multiline:
@@ -82,6 +85,17 @@ def clean_text(value: Any, limit: int, name: str, *, multiline: bool = False) ->
         raise Invalid(N_("The field {field} is longer than {limit} characters."),
                       field=name, limit=limit)
     return text
+
+
+def valid_unicode(text: str) -> bool:
+    """No lone UTF-16 surrogates: JSON escapes can carry them, but they are no text and
+    cannot be stored or sent on (the edge refuses them first; this keeps the domain safe
+    from every other way in, such as plan files and the command line)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def optional_name(value: Any) -> str | None:

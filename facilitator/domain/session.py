@@ -14,7 +14,7 @@ from typing import Any, Literal
 from facilitator.domain import agenda, views
 from facilitator.domain import groups as grouping
 from facilitator.domain.activities import COMMANDS, KINDS, Activity
-from facilitator.domain.activities.base import IdSource
+from facilitator.domain.activities.base import IdSource, Kind
 from facilitator.domain.agenda import Phase, Timer
 from facilitator.domain.commands import (  # re-exported: the plan loader and tests use them
     HANDLERS,
@@ -27,9 +27,11 @@ from facilitator.domain.errors import (
     ActivityClosed,
     Forbidden,
     Invalid,
+    LimitReached,
     NotFound,
     SessionStateError,
 )
+from facilitator.domain.limits import Limits
 from facilitator.domain.model import Audience, Command, Decision, Event, Role
 
 SessionStatus = Literal["draft", "open", "live", "closed", "deleted"]
@@ -75,6 +77,7 @@ SESSION_RULES: dict[str, SessionRule] = {
     "session.delete": SessionRule(_MOD, frozenset({"draft", "closed"})),  # owner only
     # The moderator's notes for the documentation: also after closing, before archiving.
     "session.notes": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
+    "session.limits": SessionRule(_MOD, _PREPARE),
     "group.create": SessionRule(_MOD, _PREPARE),
     "group.rename": SessionRule(_MOD, _PREPARE),
     "group.delete": SessionRule(_MOD, _PREPARE),
@@ -145,6 +148,7 @@ class SessionState:
     place: str | None = None
     moderators: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
     # -- building ------------------------------------------------------------------------
 
@@ -156,7 +160,8 @@ class SessionState:
             raise ValueError("an event log starts with session.created at seq 1")
         d = first.data
         state = cls(d["id"], d["code"], d["title"], d["language"], d["names"], first.at, seq=1,
-                    place=d.get("place"), moderators=list(d.get("moderators", [])))
+                    place=d.get("place"), moderators=list(d.get("moderators", [])),
+                    limits=Limits.of(d.get("limits")))
         for event in stream:
             state.apply(event)
         return state
@@ -184,6 +189,8 @@ class SessionState:
                                                               event.at, d.get("where"))
         elif event.type == "session.noted":
             self.notes = d["notes"]
+        elif event.type == "session.limits_set":
+            self.limits = Limits.of(d["limits"])
         elif event.type == "participant.renamed":
             self.participants[d["participant"]].name = d["name"]
         elif family in {"phase", "timer"}:
@@ -250,11 +257,21 @@ class SessionState:
         if not rule.allows(role, activity.status):
             raise ActivityClosed(N_("This activity is not taking contributions right now."))
         if not activity.per_group:
+            self._check_size(kind, activity, command)
             return kind.decide(activity, command, Ids(self))
         group = self._group_of(command)
-        decision = kind.decide(self.instance(activity, group), command, Ids(self))
+        instance = self.instance(activity, group)
+        self._check_size(kind, instance, command)
+        decision = kind.decide(instance, command, Ids(self))
         decision.events = [(name, {**data, "group": group}) for name, data in decision.events]
         return decision
+
+    def _check_size(self, kind: Kind, activity: Activity, command: Command) -> None:
+        """The session's cap on entries (ideas, questions) of one activity instance: however
+        many people join, one wall stays readable and one script cannot fill the store."""
+        if command.type in kind.adds and kind.entries(activity) >= self.limits.ideas:
+            raise LimitReached(N_("This activity takes no more entries (at most {limit})."),
+                               limit=self.limits.ideas)
 
     def _group_of(self, command: Command) -> str:
         """The group whose instance of a per-group activity a command is for."""

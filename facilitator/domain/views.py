@@ -92,7 +92,7 @@ def session_view(state: SessionState, audience: Audience,
         "timer": state.timer.view() if state.timer else None,
         "activities": [activity_view(state, a, audience, group)
                        for a in state.activities.values() if moderator or a.status != "draft"],
-        **({"notes": state.notes} if moderator else {}),
+        **({"notes": state.notes, "limits": state.limits.view()} if moderator else {}),
     }
 
 
@@ -144,7 +144,7 @@ def project(state: SessionState, event: Event, audience: Audience,
                 if audience == "presenter" else None)
     if t == "participant.renamed":
         return dict(d) if moderator else None
-    if t == "session.noted":
+    if t in {"session.noted", "session.limits_set"}:
         return dict(d) if moderator else None
     if t.startswith("group.") or t.startswith("groups."):
         # Participants whose own group changed get a fresh hello from the server.

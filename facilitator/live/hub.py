@@ -21,7 +21,13 @@ from facilitator.domain.model import Audience
 log = logging.getLogger(__name__)
 
 TOO_SLOW = 4408
-_CLOSE = object()
+REPLACED = 4409  # the credential opened more connections than it may hold; this, the oldest
+
+
+@dataclass(frozen=True)
+class _Close:
+    code: int
+    reason: str
 
 
 def channel_of(audience: Audience, group: str | None = None) -> str:
@@ -56,20 +62,26 @@ class Connection:
         try:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
-            self.dropped = True
-            # The queue is full, so the sender cannot see a close marker in it: make room.
-            while not self.queue.empty():
-                self.queue.get_nowait()
-            self.queue.put_nowait(_CLOSE)
+            self.end(TOO_SLOW, "too slow")
             return False
         return True
+
+    def end(self, code: int, reason: str) -> None:
+        """Close the connection with this code once the sender gets to it; nothing queued
+        before is sent (a slow phone resumes instead; a replaced one is gone)."""
+        if self.dropped:
+            return
+        self.dropped = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(_Close(code, reason))
 
     async def pump(self) -> None:
         """Send queued messages in order until told to stop or the socket fails."""
         while True:
             item = await self.queue.get()
-            if item is _CLOSE:
-                await self.close(TOO_SLOW, "too slow")
+            if isinstance(item, _Close):
+                await self.close(item.code, item.reason)
                 return
             assert isinstance(item, str)
             await self.send(item)

@@ -8,16 +8,27 @@ right JSON types); the domain checks meaning (lengths, states, permissions).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from facilitator.domain.errors import N_
+from facilitator.domain.model import valid_unicode
 
 VERSION = 1
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Nesting a message may have: a command's deepest value (a sheet's rows, a config's items) is
+# four levels down; anything much deeper is an attack on the parser or on code that recurses.
+MAX_DEPTH = 16
+# Integers a message may carry: what every JSON implementation holds exactly (2**53 - 1).
+MAX_INT = 2**53 - 1
+# JSON can escape half of a UTF-16 surrogate pair ("\ud800") on its own: the parser accepts
+# it, but it is no Unicode text and cannot be stored or sent on. A frame itself is UTF-8, so
+# such a character can only come from an escape: look closer only when one is there.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 # Server → client.
 SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong")
@@ -32,7 +43,7 @@ ERROR_CODES = (
 # as tallies), except consent.voted to the moderator of an open (not secret) vote.
 EVENT_TYPES = (
     "session.created", "session.opened", "session.started", "session.closed",
-    "session.deleted", "session.noted",
+    "session.deleted", "session.noted", "session.limits_set",
     "participant.joined", "participant.renamed", "participant.where",
     "group.created", "group.renamed", "group.deleted", "group.assigned",
     "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
@@ -55,7 +66,7 @@ def _is_str(v: Any) -> bool:
 
 
 def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
+    return isinstance(v, int) and not isinstance(v, bool) and -MAX_INT <= v <= MAX_INT
 
 
 def _is_bool(v: Any) -> bool:
@@ -95,17 +106,17 @@ STR = Field(_is_str, "string")
 OPT_STR = Field(_is_opt_str, "string or null", required=False)
 # Texts and lists may be missing; the domain says what is wrong with them in words.
 TEXT = Field(_is_str, "string", required=False)
-INT = Field(_is_int, "integer")
+INT = Field(_is_int, "whole number (at most 2^53 - 1)")
 STR_LIST = Field(_is_str_list, "array of strings")
 OBJECT = Field(_is_object, "object", required=False)
 BOOL = Field(_is_bool, "boolean", required=False)
-OPT_INT = Field(_is_opt_int, "integer or null", required=False)
+OPT_INT = Field(_is_opt_int, "whole number or null", required=False)
 NULLABLE_STR = Field(_is_opt_str, "string or null")  # required, null has a meaning
 
 # Client → server: control messages, then commands (which also need an `id`).
 CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
-    "ping": {"id": Field(lambda v: isinstance(v, str) and len(v) <= 64, "string",
-                         required=False)},
+    "ping": {"id": Field(lambda v: isinstance(v, str) and len(v) <= 64, "string of at most "
+                         "64 characters", required=False)},
 }
 
 # Activity transitions name the activity; commands on its content may also name the group
@@ -120,6 +131,7 @@ COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
     "session.close": {},
     "session.delete": {},
     "session.notes": {"notes": OPT_STR},
+    "session.limits": {"limits": Field(_is_object, "object")},
     "participant.rename": {"name": OPT_STR},
     "participant.where": {"where": STR},
     "group.create": {"name": TEXT},
@@ -209,15 +221,15 @@ def parse(text: str | bytes | None) -> Inbound:
     if len(text) > MAX_FRAME:
         raise ProtocolError("too_large", N_("The message is larger than {limit} bytes."),
                             limit=MAX_FRAME)
-    try:
-        message = json.loads(text)
-    except ValueError:
-        raise ProtocolError("bad_json", N_("The message is not valid JSON.")) from None
+    message = loads(text)
     if not isinstance(message, dict):
         raise ProtocolError("bad_json", N_("The message must be a JSON object."))
     kind = message.get("type")
     raw_id = message.get("id")
     ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
+    if not _well_formed(message, _SURROGATE_ESCAPE.search(text) is not None):
+        raise ProtocolError("invalid", N_("The message holds text that is not valid Unicode "
+                                          "or is nested too deeply."), ident)
     if not isinstance(kind, str):
         raise ProtocolError("bad_message", N_("The message has no type."), ident)
     if kind in COMMAND_MESSAGES:
@@ -247,6 +259,50 @@ def parse(text: str | bytes | None) -> Inbound:
     if kind == "ping":
         ident = message.get("id")
     return Inbound(kind, ident, args)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("the number is too large")
+    return value
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON as every other JSON implementation would: no NaN or Infinity, no number
+    that overflows, no nesting that exhausts the stack (each a bad_json ProtocolError)."""
+    try:
+        return json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except (ValueError, RecursionError):
+        # ValueError also covers integers of more than 4,300 digits (Python refuses them).
+        raise ProtocolError("bad_json", N_("The message is not valid JSON.")) from None
+
+
+def _well_formed(value: Any, check_text: bool) -> bool:
+    """No container deeper than MAX_DEPTH; with check_text, every string (keys included) is
+    valid Unicode. Iterative, so that checking a deep value cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth >= MAX_DEPTH:
+                return False
+            for key, inner in item.items():
+                if check_text and not valid_unicode(key):
+                    return False
+                stack.append((inner, depth + 1))
+        elif isinstance(item, list):
+            if depth >= MAX_DEPTH:
+                return False
+            stack.extend((inner, depth + 1) for inner in item)
+        elif check_text and isinstance(item, str) and not valid_unicode(item):
+            return False
+    return True
+
 
 
 def encode(message: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ import unicodedata
 from typing import Any
 
 from facilitator.domain.codes import new_code
+from facilitator.domain.limits import Limits
 from facilitator.domain.model import Actor, Command, Event
 from facilitator.domain.session import SessionState, new_session
 from facilitator.live.archiving import Archiver
@@ -27,13 +28,18 @@ def slugify(text: str, limit: int = 40) -> str:
 class Registry:
     def __init__(self, store: Store, translate: Translate, *, tally_interval: float = 0.05,
                  phone_tally_interval: float = 0.5, commit_interval: float = 0.0,
-                 archiver: Archiver | None = None) -> None:
+                 remembered_ids: int = 256, refusal_window: float = 600.0,
+                 limits: Limits | None = None, archiver: Archiver | None = None) -> None:
         self.store = store
         self.translate = translate
         self.archiver = archiver
+        # The limits new sessions start with (the server's settings); each session keeps its
+        # own, which its moderator can lift.
+        self.limits = limits or Limits()
         self.options: dict[str, Any] = {
             "tally_interval": tally_interval, "phone_tally_interval": phone_tally_interval,
-            "commit_interval": commit_interval,
+            "commit_interval": commit_interval, "remembered_ids": remembered_ids,
+            "refusal_window": refusal_window,
             "on_closed": archiver.schedule if archiver is not None else None}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
@@ -72,7 +78,8 @@ class Registry:
         for _ in range(20):
             code = new_code(self._random)
             slug = ident or f"{slugify(str(title))}-{code.lower()}"
-            kind, data = new_session(slug, code, title, language, names, place, moderators)
+            kind, data = new_session(slug, code, title, language, names, place, moderators,
+                                     self.limits)
             first = Event(1, kind, data, at)
             record = SessionRecord(slug, code, data["title"], "draft", at)
             try:

@@ -62,6 +62,8 @@ class Kind(ABC):
     tallied: bool = False
     # Whether the activity works on items (config "items": a list or a source).
     uses_items: bool = False
+    # Commands that add an entry (an idea, a question); the session caps their number.
+    adds: frozenset[str] = frozenset()
 
     @abstractmethod
     def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -81,6 +83,11 @@ class Kind(ABC):
 
     def results(self, activity: Activity) -> dict[str, Any] | None:
         return None
+
+    def entries(self, activity: Activity) -> int:
+        """How many entries the commands in `adds` have made (withdrawn ones included: they
+        were stored all the same)."""
+        return 0
 
     def results_for(self, activity: Activity, audience: Audience,
                     results: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ _MODERATE = Rule({"moderator": ANY_STATUS})
 
 class Ideas(Kind):
     name = "ideas"
+    adds = frozenset({"idea.add"})
     rules = {
         "idea.add": Rule({"participant": OPEN}),
         "idea.edit": Rule({"participant": OPEN, "moderator": ANY_STATUS}),
@@ -51,6 +52,10 @@ class Ideas(Kind):
         "cluster.rename": _MODERATE,
         "cluster.delete": _MODERATE,
     }
+
+    def entries(self, activity: Activity) -> int:
+        data: IdeasData = activity.data
+        return len(data.ideas)
 
     def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         known = {"live_wall", "max_per_participant", "premoderation", "support", "clusters"}

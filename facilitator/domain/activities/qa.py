@@ -81,6 +81,7 @@ _FLAGS: dict[str, tuple[str, bool, str]] = {
 class Qa(Kind):
     name = "qa"
     tallied = True
+    adds = frozenset({"question.ask"})
     rules = {
         "question.ask": Rule({"participant": OPEN}),
         "question.withdraw": Rule({"participant": OPEN}),
@@ -94,6 +95,10 @@ class Qa(Kind):
 
     def results_public(self, activity: Activity) -> bool:
         return True  # vote counts are what people upvote by: everyone sees them live
+
+    def entries(self, activity: Activity) -> int:
+        data: QaData = activity.data
+        return len(data.questions)
 
     def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         unknown = set(raw) - {"premoderation"}
