@@ -11,20 +11,26 @@ import jinja2
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from facilitator import secrets
+from facilitator import logs, secrets
 from facilitator.config import Settings
+from facilitator.domain.limits import Limits
 from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import api, archive, pages, ws
 from facilitator.web.common import WebError, handle_error
-from facilitator.web.headers import SecurityHeaders
+from facilitator.web.headers import SecuredStarlette
+from facilitator.web.limiter import RateLimiter
+from facilitator.web.protocols import http_protocol
+
+# File descriptors besides the connections: the database with its WAL and shared memory, the
+# listening socket, standard streams, documentation being written.
+SPARE_FILES = 64
 
 
 def asset_dir(name: str) -> Path:
@@ -60,13 +66,30 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
     ]
 
 
+def concurrency_limit(settings: Settings) -> int:
+    """Open connections past which uvicorn answers a plain HTTP request with 503.
+
+    uvicorn counts WebSockets among them, so the limit leaves room above max_connections for
+    beamers, consoles and the pages and API calls of phones still joining. The WebSockets
+    themselves are refused by web/ws.py (1013) at max_connections."""
+    return settings.max_connections + max(256, settings.max_connections // 4)
+
+
+def files_needed(settings: Settings) -> int:
+    """The open-files limit the process needs to reach concurrency_limit without failing."""
+    return concurrency_limit(settings) + SPARE_FILES
+
+
 def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
     """How uvicorn runs the app: the same for `facilitator serve`, the tests and the bench."""
     options: dict[str, Any] = {
         "host": settings.host, "port": settings.port, "ws": "websockets-sansio",
+        "http": http_protocol(settings.header_timeout),
         "ws_max_size": 64 * 1024,
         # Compression would run per connection, undoing encode-once for small JSON messages.
         "ws_per_message_deflate": False,
+        # Past it, a 503 at once rather than "Too many open files" when accepting.
+        "limit_concurrency": concurrency_limit(settings),
         "proxy_headers": settings.proxy_headers, "log_level": settings.log_level,
         "lifespan": "on", **overrides}
     return uvicorn.Config(create_app(settings), **options)
@@ -75,15 +98,25 @@ def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = SQLiteStore(settings.database)
+        store = SQLiteStore(settings.database, min_free_disk=settings.min_free_disk,
+                            remembered_ids=settings.remembered_ids)
         await store.open()
         archiver = Archiver(store, settings.sessions_dir, settings.timezone)
         registry = Registry(store, translate, tally_interval=settings.tally_interval,
                             phone_tally_interval=settings.phone_tally_interval,
-                            commit_interval=settings.commit_interval, archiver=archiver)
+                            commit_interval=settings.commit_interval,
+                            remembered_ids=settings.remembered_ids,
+                            refusal_window=settings.refusal_window,
+                            limits=Limits(settings.max_participants, settings.max_ideas,
+                                          settings.joins_per_minute,
+                                          settings.joins_per_address),
+                            archiver=archiver)
         app.state.store = store
         app.state.registry = registry
         app.state.archiver = archiver
+        # Here rather than in the factory: uvicorn sets up its log handlers when its Config
+        # is made, after create_app.
+        flood = logs.install(settings.log_repeats)
         await archiver.catch_up()
         try:
             yield
@@ -91,6 +124,7 @@ def create_app(settings: Settings) -> Starlette:
             await registry.close()
             await archiver.close()  # after the writers stopped: no new archive can start
             await store.close()
+            logs.uninstall(flood)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(asset_dir("templates")),
@@ -98,15 +132,21 @@ def create_app(settings: Settings) -> Starlette:
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
     )
-    app = Starlette(
+    app = SecuredStarlette(
         routes=routes(),
         lifespan=lifespan,
-        middleware=[Middleware(SecurityHeaders, base_url=settings.base_url)],
+        base_url=settings.base_url,
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
     )
     app.state.settings = settings
     app.state.templates = Jinja2Templates(env=env)
     app.state.secret = secrets.server_secret(settings.data_dir, settings.secret)
     app.state.organiser_key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
-    app.state.connections = 0
+    app.state.phones = 0  # participants' WebSocket connections (max_connections)
+    app.state.held = {}  # connections by credential (connections_per_token)
+    # Rates at the edge, per network address (web/guard.py, web/sessions.py). The join rates
+    # are the session's, passed with each call; the rates given here are never used.
+    app.state.guesses = RateLimiter(settings.guesses_per_minute)
+    app.state.joins_per_address = RateLimiter(settings.joins_per_address)
+    app.state.joins_per_session = RateLimiter(settings.joins_per_minute)
     return app

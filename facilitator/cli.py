@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -181,11 +183,66 @@ def banner(settings: Settings, runtime: SessionRuntime) -> str:
     ])
 
 
+def data_dir_problem(data_dir: Path, min_free_disk: int) -> str | None:
+    """Why the server could not keep its data in this directory, as one sentence; None
+    when it can: a file can be created, written to disk and removed, and at least
+    min_free_disk megabytes are free. Found now, it is a clear message at start instead of
+    failing commands during a workshop."""
+    probe = data_dir / f".write-probe-{os.getpid()}"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, b"facilitator")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            probe.unlink()
+        free = shutil.disk_usage(data_dir).free // (1024 * 1024)
+    except OSError as error:
+        return (f"facilitator: cannot write to the data directory {data_dir}: "
+                f"{error.strerror or error}")
+    if free < min_free_disk:
+        return (f"facilitator: only {free} MB are free in the data directory {data_dir}, "
+                f"and at least {min_free_disk} MB are needed (--min-free-disk)")
+    return None
+
+
+def raise_open_files(needed: int) -> int:
+    """Raise the soft open-files limit as far as the hard limit allows (every phone holds a
+    file descriptor, and the usual soft limit of 1024 stops a workshop at about a thousand);
+    return the soft limit now in force."""
+    try:
+        import resource
+    except ImportError:  # not a Unix
+        return needed
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, needed)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # e.g. macOS caps it below an infinite hard limit
+            pass
+    return needed if soft == resource.RLIM_INFINITY else soft
+
+
 def serve(settings: Settings, plan: Path | None) -> int:
     import uvicorn
 
-    from facilitator.app import server_config
+    from facilitator.app import files_needed, server_config
 
+    problem = data_dir_problem(settings.data_dir, settings.min_free_disk)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    needed = files_needed(settings)
+    allowed = raise_open_files(needed)
+    if allowed < needed:
+        print(f"facilitator: warning: the open-files limit is {allowed}, but "
+              f"--max-connections {settings.max_connections} needs about {needed}; raise it "
+              "(LimitNOFILE= under systemd, ulimit -n in a shell) or lower --max-connections",
+              file=sys.stderr)
     key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
     lines = [f"facilitator {__version__} on {settings.base_url}",
              f"  Organiser console: {settings.base_url}/console  (organiser key: {key})"]

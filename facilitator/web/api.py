@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import hmac
-import json
-from typing import Any
+import logging
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from facilitator.domain.errors import N_, Refusal
-from facilitator.web import auth, qr
+from facilitator.web import auth, cookies, guard, qr
+from facilitator.web.body import read_json
 from facilitator.web.common import WebError
 from facilitator.web.sessions import find, join, session_answer
 
-BODY_LIMIT = 16 * 1024
-
-
-async def _json(request: Request) -> dict[str, Any]:
-    body = await request.body()
-    if len(body) > BODY_LIMIT:
-        raise WebError("too_large", N_("The request is too large."))
-    if not body:
-        return {}
-    try:
-        value = json.loads(body)
-    except ValueError:
-        raise WebError("bad_json", N_("The request body is not valid JSON.")) from None
-    if not isinstance(value, dict):
-        raise WebError("bad_json", N_("The request body must be a JSON object."))
-    return value
+log = logging.getLogger(__name__)
 
 
 async def create_session(request: Request) -> Response:
     scheme, _, key = request.headers.get("authorization", "").partition(" ")
     expected: str = request.app.state.organiser_key
-    if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip(), expected):
+    guard.check(request)
+    if scheme.lower() != "bearer" or not hmac.compare_digest(key.strip().encode(),
+                                                             expected.encode()):
+        guard.failed(request)
         raise WebError("unauthorised", N_("The organiser key is missing or wrong."))
-    body = await _json(request)
+    body = await read_json(request)
     unknown = set(body) - {"title", "language", "names", "place", "moderators"}
     if unknown:
         raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
@@ -54,16 +42,15 @@ async def create_session(request: Request) -> Response:
 
 async def join_session(request: Request) -> Response:
     runtime = await find(request, request.path_params["code"])
-    body = await _json(request)
+    body = await read_json(request)
     unknown = set(body) - {"name", "where"}
     if unknown:
         raise WebError("bad_message", N_("Unknown field: {key}."), {"key": sorted(unknown)[0]})
-    participant = await join(runtime, body.get("name"), body.get("where"))
+    participant = await join(request, runtime, body.get("name"), body.get("where"))
     token = auth.participant_token(request.app.state.secret, runtime.state.id, participant)
     response = JSONResponse({"participant": participant, "token": token, "code": runtime.code,
                              "ws": f"/ws/{runtime.code}"}, status_code=201)
-    response.set_cookie(auth.PARTICIPANT_COOKIE.format(code=runtime.code), token,
-                        httponly=True, samesite="lax")
+    cookies.set_participant(response, request, runtime.code, token)
     return response
 
 
@@ -82,4 +69,12 @@ async def qr_png(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"ok": True})
+    """200 when the database takes a write and the disk has room, else 503 with the reason:
+    what a monitor should page someone about before a workshop."""
+    try:
+        await request.app.state.store.check_writable()
+    except Exception as error:  # any failure is the answer, not a crash of the check
+        log.warning("health check failed: %s", error)
+        return JSONResponse({"ok": False, "error": str(error) or type(error).__name__},
+                            status_code=503, headers={"Cache-Control": "no-store"})
+    return JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})

@@ -18,7 +18,7 @@ from facilitator.domain.errors import N_
 from facilitator.i18n import translate
 from facilitator.live.archiving import REPORT, Archiver
 from facilitator.live.runtime import SessionRuntime
-from facilitator.web import auth
+from facilitator.web import auth, guard
 from facilitator.web.common import WebError, render
 from facilitator.web.sessions import find
 
@@ -30,6 +30,7 @@ async def _moderated(request: Request) -> SessionRuntime:
     found = auth.identify(request.app.state.secret, runtime.state.id,
                           request.path_params["token"])
     if found is None or found.role != "moderator":
+        guard.failed(request)
         raise WebError("not_found", N_("There is no session with this code."))
     return runtime
 

@@ -48,7 +48,8 @@ class Credential:
 
 def identify(secret: bytes, session: str, token: str | None) -> Credential | None:
     """The role a token stands for in this session, or None."""
-    if not token or len(token) > 100:
+    # compare_digest refuses str with non-ASCII characters (a URL may carry any).
+    if not token or len(token) > 100 or not token.isascii():
         return None
     for role in ("moderator", "presenter"):
         if hmac.compare_digest(token, role_token(secret, session, role)):  # type: ignore[arg-type]

@@ -17,18 +17,23 @@ STATUS = {
     "invalid": 400, "bad_message": 400, "bad_json": 400, "too_large": 413,
     "forbidden": 403, "not_found": 404, "session_state": 409, "activity_closed": 409,
     "not_yours": 403, "limit_reached": 409, "rate_limited": 429, "busy": 503,
-    "session_not_open": 409, "unauthorised": 401, "conflict": 409,
+    "session_not_open": 409, "unauthorised": 401, "conflict": 409, "timeout": 408,
 }
 
 
 class WebError(Exception):
     """An error a handler raises; rendered as a page or as JSON by one handler below."""
 
-    def __init__(self, code: str, message: str, params: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: str, message: str, params: dict[str, Any] | None = None, *,
+                 headers: dict[str, str] | None = None, lang: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.params = params or {}
+        self.headers = headers or {}  # e.g. Retry-After on a 429
+        # The language of the answer when it concerns one session (its own language), else
+        # the browser's.
+        self.lang = lang
 
     @property
     def status(self) -> int:
@@ -67,10 +72,14 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     else:
         assert isinstance(exc, WebError)
         error, status = exc, exc.status
-    lang = language(request)
+    lang = error.lang or language(request)
     message = translate(lang, error.message, error.params)
+    response: Response
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": {"code": error.code, "message": message}},
-                            status_code=status)
-    return render(request, "site/error.html", {"message": message, "status": status},
-                  lang=lang, status=status)
+        response = JSONResponse({"error": {"code": error.code, "message": message}},
+                                status_code=status)
+    else:
+        response = render(request, "site/error.html", {"message": message, "status": status},
+                          lang=lang, status=status)
+    response.headers.update(error.headers)
+    return response

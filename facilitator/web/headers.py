@@ -6,6 +6,9 @@ that by mistake referenced a CDN would have the browser refuse to load it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from starlette.applications import Starlette
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,3 +40,18 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class SecuredStarlette(Starlette):
+    """A Starlette app whose every response has the security headers, its 500 page too.
+
+    As user middleware SecurityHeaders would sit inside Starlette's ServerErrorMiddleware,
+    which is always outermost, so the page of an unexpected error would go out without them.
+    """
+
+    def __init__(self, *args: Any, base_url: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack(), self.base_url)

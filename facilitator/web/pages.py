@@ -12,12 +12,11 @@ from facilitator.domain.errors import N_, Refusal
 from facilitator.domain.model import iso
 from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
-from facilitator.web import archive, auth
+from facilitator.web import archive, auth, cookies, guard
+from facilitator.web.body import read_form
 from facilitator.web.common import WebError, language, render
 from facilitator.web.sessions import find, join, links, participant_of
 from facilitator.web.strings import js_strings
-
-COOKIE_AGE = 2 * 24 * 3600  # a workshop day, and the day after for the results
 
 
 async def home(request: Request) -> Response:
@@ -27,10 +26,13 @@ async def home(request: Request) -> Response:
 
 async def join_code(request: Request) -> Response:
     typed = request.query_params.get("code", "")[:40]
+    guard.check(request)
     code = normalise_code(typed)
     registry = request.app.state.registry
     if code and await registry.get(code):
         return RedirectResponse(request.url_for("join", code=code), status_code=303)
+    if typed.strip():
+        guard.failed(request)
     lang = language(request)
     message = translate(lang, N_("There is no session with this code."))
     return render(request, "site/home.html", {"error": message, "code": typed}, lang=lang,
@@ -38,40 +40,46 @@ async def join_code(request: Request) -> Response:
 
 
 async def join_page(request: Request) -> Response:
+    if request.method == "POST" and guard.foreign_origin(request):
+        # Another site's page posting our form would make its visitor join (and take part
+        # under an identity that site chose) without seeing our page.
+        raise WebError("forbidden", N_("This form was sent from another website. Please open "
+                                       "the join link again."))
     runtime = await find(request, request.path_params["code"])
     state = runtime.state
     lang = state.language
     error = None
-    if request.method == "GET" and participant_of(request, runtime):
+    status = 200
+    headers: dict[str, str] = {}
+    if participant_of(request, runtime):
+        # Already in (the form sent twice, or from a tab opened before joining): keep this
+        # identity rather than replace it silently with a new one.
         return RedirectResponse(request.url_for("participant", code=runtime.code),
                                 status_code=303)
     if request.method == "POST":
-        form = await request.form()
-        name = form.get("name")
-        where = form.get("where")
         try:
-            participant = await join(runtime, name if isinstance(name, str) else None,
+            form = await read_form(request)
+            where = form.get("where")
+            participant = await join(request, runtime, form.get("name"),
                                      where if where in {"room", "online"} else None)
         except WebError as exc:
             error = translate(lang, exc.message, exc.params)
+            status, headers = exc.status, exc.headers
         else:
-            response = RedirectResponse(request.url_for("participant", code=runtime.code),
-                                        status_code=303)
-            settings = request.app.state.settings
-            response.set_cookie(
-                auth.PARTICIPANT_COOKIE.format(code=runtime.code),
-                auth.participant_token(request.app.state.secret, state.id, participant),
-                max_age=COOKIE_AGE, httponly=True, samesite="lax",
-                secure=settings.base_url.startswith("https:"))
-            return response
+            joined = RedirectResponse(request.url_for("participant", code=runtime.code),
+                                      status_code=303)
+            token = auth.participant_token(request.app.state.secret, state.id, participant)
+            cookies.set_participant(joined, request, runtime.code, token)
+            return joined
     context = {
         "session": {"title": state.title, "code": state.code, "names": state.names,
                     "status": state.status},
         "error": error,
         "can_join": state.status in {"open", "live"},
     }
-    return render(request, "participant/join.html", context, lang=lang,
-                  status=200 if error is None else 400)
+    response = render(request, "participant/join.html", context, lang=lang, status=status)
+    response.headers.update(headers)
+    return response
 
 
 def _live_context(runtime: SessionRuntime) -> dict[str, object]:
@@ -96,6 +104,7 @@ async def _role_page(request: Request, role: str, template: str,
     token = request.path_params["token"]
     found_role = auth.identify(secret, runtime.state.id, token)
     if found_role is None or found_role.role != role:
+        guard.failed(request)
         raise WebError("not_found", N_("There is no session with this code."))
     found = links(request.app.state.settings.base_url, secret, runtime)
     context = {**_live_context(runtime), "token": token,
@@ -126,7 +135,8 @@ async def moderator_page(request: Request) -> Response:
 def organiser(request: Request) -> bool:
     key: str = request.app.state.organiser_key
     cookie = request.cookies.get(auth.ORGANISER_COOKIE, "")
-    return hmac.compare_digest(cookie, auth.organiser_cookie(request.app.state.secret, key))
+    expected = auth.organiser_cookie(request.app.state.secret, key)
+    return hmac.compare_digest(cookie.encode(), expected.encode())
 
 
 async def console(request: Request, error: str | None = None, status: int = 200) -> Response:
@@ -154,29 +164,28 @@ async def console_page(request: Request) -> Response:
 
 
 async def console_login(request: Request) -> Response:
-    form = await request.form()
-    key = form.get("key")
+    guard.check(request)
+    form = await read_form(request)
+    key = form.get("key", "")
     expected: str = request.app.state.organiser_key
-    if not isinstance(key, str) or not hmac.compare_digest(key.strip(), expected):
+    if not hmac.compare_digest(key.strip().encode(), expected.encode()):
+        guard.failed(request)
         lang = language(request)
         return await console(request, translate(lang, N_("This organiser key is not right.")), 401)
     response = RedirectResponse(request.url_for("console"), status_code=303)
-    response.set_cookie(auth.ORGANISER_COOKIE,
-                        auth.organiser_cookie(request.app.state.secret, expected),
-                        httponly=True, samesite="strict",
-                        secure=request.app.state.settings.base_url.startswith("https:"))
+    cookies.set_organiser(response, request,
+                          auth.organiser_cookie(request.app.state.secret, expected))
     return response
 
 
 async def console_create(request: Request) -> Response:
     if not organiser(request):
         return RedirectResponse(request.url_for("console"), status_code=303)
-    form = await request.form()
-    title = form.get("title")
-    lang = form.get("language") if form.get("language") in {"de", "en"} else "de"
+    form = await read_form(request)
+    lang = form.get("language", "de") if form.get("language") in {"de", "en"} else "de"
     try:
         runtime = await request.app.state.registry.create(
-            title if isinstance(title, str) else "", lang, form.get("names") == "on")
+            form.get("title", ""), lang, form.get("names") == "on")
     except Refusal as refusal:
         message = translate(language(request), refusal.message, refusal.params)
         return await console(request, message, 400)

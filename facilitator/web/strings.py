@@ -23,6 +23,8 @@ def js_strings(gettext: Callable[[str], str]) -> dict[str, str]:
         "status.refused": gettext("Not connected"),
         "connection.refused": gettext(
             "This link is not valid (any more). Please ask the moderation for a new one."),
+        "connection.replaced": gettext(
+            "This session is open in other windows too. Reload this page to continue here."),
         "common.cancel": gettext("Cancel"),
         # session
         "session.lobby_title": gettext("Welcome!"),
@@ -35,6 +37,13 @@ def js_strings(gettext: Callable[[str], str]) -> dict[str, str]:
         "session.status.live": gettext("Running"),
         "session.status.closed": gettext("Closed"),
         "session.deleted": gettext("Deleted"),
+        "limits.saved": gettext("The limits are applied."),
+        "limits.refused.one": gettext(
+            "{n} join was refused by a limit of this session. Lift it below if people are "
+            "waiting."),
+        "limits.refused.other": gettext(
+            "{n} joins were refused by the limits of this session. Lift them below if people "
+            "are waiting."),
         "participants.count.one": gettext("{n} participant"),
         "participants.count.other": gettext("{n} participants"),
         # activities in general

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from urllib.parse import urlsplit
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -19,12 +18,13 @@ from facilitator.domain.errors import N_
 from facilitator.domain.model import Actor, Command
 from facilitator.i18n import translate
 from facilitator.live import protocol
-from facilitator.live.hub import Connection
+from facilitator.live.hub import REPLACED, Connection
 from facilitator.live.runtime import Busy, SessionRuntime
-from facilitator.web import auth
+from facilitator.web import auth, guard
 
 log = logging.getLogger(__name__)
 
+TOO_MANY_GUESSES = 4429
 RATE = 20.0  # commands per second, on average
 BURST = 40.0
 
@@ -47,21 +47,19 @@ class Bucket:
         return True
 
 
-def _same_origin(websocket: WebSocket, base_url: str) -> bool:
-    origin = websocket.headers.get("origin")
-    if origin is None:
-        return True  # not a browser: the cookie was sent on purpose
-    allowed = {urlsplit(base_url).netloc, websocket.headers.get("host", "")}
-    return urlsplit(origin).netloc in allowed
-
-
 async def live(websocket: WebSocket) -> None:
     app = websocket.app
     settings = app.state.settings
     await websocket.accept()
+    # An address that keeps guessing codes or tokens is not heard until its budget refills;
+    # checked before any secret is compared.
+    if guard.blocked(websocket):
+        await websocket.close(TOO_MANY_GUESSES, "too many wrong attempts")
+        return
     code = normalise_code(websocket.path_params["code"])
     runtime: SessionRuntime | None = await app.state.registry.get(code) if code else None
     if runtime is None:
+        guard.failed(websocket)
         await websocket.close(4404, "unknown session")
         return
     token = websocket.query_params.get("token")
@@ -70,27 +68,47 @@ async def live(websocket: WebSocket) -> None:
         token = websocket.cookies.get(auth.PARTICIPANT_COOKIE.format(code=runtime.code))
     found = auth.identify(app.state.secret, runtime.state.id, token)
     if found is None or (found.participant and not runtime.participant_exists(found.participant)):
+        # A stale cookie is no guess (a whole room behind one router could hold one after
+        # a change of the server secret); a wrong token in the URL may be.
+        if not by_cookie:
+            guard.failed(websocket)
         await websocket.close(4401, "not authenticated")
         return
-    if by_cookie and not _same_origin(websocket, settings.base_url):
+    if by_cookie and guard.foreign_origin(websocket):
         await websocket.close(4403, "foreign origin")
         return
-    if app.state.connections >= settings.max_connections:
+    phone = found.role == "participant"
+    # Phones share the server's cap; a beamer or a console is never locked out by them.
+    if phone and app.state.phones >= settings.max_connections:
         await websocket.close(1013, "try again later")
         return
     resume = websocket.query_params.get("resume")
-    audience = "participant" if found.role == "participant" else found.role
+    audience = "participant" if phone else found.role
     connection = Connection(audience, websocket.send_text, websocket.close,  # type: ignore[arg-type]
                             settings.send_queue, found.participant)
     actor = Actor(found.role, found.participant, found.owner)
-    app.state.connections += 1
+    # One credential holds a few connections (a phone reconnecting before its old socket is
+    # known dead, a second tab); a further one replaces the oldest, so one cookie can never
+    # take every slot.
+    held: dict[tuple[str, ...], list[Connection]] = app.state.held
+    key = (runtime.state.id, found.role, found.participant or str(found.owner))
+    mine = held.setdefault(key, [])
+    cap = settings.connections_per_token * (1 if phone else 4)
+    while len(mine) >= cap:
+        mine.pop(0).end(REPLACED, "replaced by a newer connection")
+    mine.append(connection)
+    app.state.phones += phone
     pump = asyncio.create_task(_pump(connection))
     try:
         async with runtime.connect(connection, int(resume) if resume and resume.isdigit()
                                    and len(resume) < 16 else None):
             await _receive(websocket, runtime, connection, actor)
     finally:
-        app.state.connections -= 1
+        app.state.phones -= phone
+        if connection in mine:
+            mine.remove(connection)
+        if not mine and held.get(key) is mine:
+            del held[key]
         pump.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await pump
