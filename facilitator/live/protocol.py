@@ -31,7 +31,7 @@ MAX_INT = 2**53 - 1
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 # Server → client.
-SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong")
+SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong", "notice")
 
 ERROR_CODES = (
     "bad_json", "bad_message", "unknown_type", "too_large", "rate_limited", "forbidden",
@@ -227,7 +227,7 @@ def parse(text: str | bytes | None) -> Inbound:
     kind = message.get("type")
     raw_id = message.get("id")
     ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
-    if not _well_formed(message, _SURROGATE_ESCAPE.search(text) is not None):
+    if not well_formed(message, _SURROGATE_ESCAPE.search(text) is not None):
         raise ProtocolError("invalid", N_("The message holds text that is not valid Unicode "
                                           "or is nested too deeply."), ident)
     if not isinstance(kind, str):
@@ -282,7 +282,7 @@ def loads(text: str | bytes) -> Any:
         raise ProtocolError("bad_json", N_("The message is not valid JSON.")) from None
 
 
-def _well_formed(value: Any, check_text: bool) -> bool:
+def well_formed(value: Any, check_text: bool) -> bool:
     """No container deeper than MAX_DEPTH; with check_text, every string (keys included) is
     valid Unicode. Iterative, so that checking a deep value cannot exhaust the stack."""
     stack: list[tuple[Any, int]] = [(value, 0)]
@@ -344,3 +344,8 @@ def error(ident: str | None, code: str, message: str,
 
 def pong(ident: str | None) -> dict[str, Any]:
     return {"type": "pong", "id": ident}
+
+
+def notice(refused: dict[str, int]) -> dict[str, Any]:
+    """To moderators: joins refused by the session's limits so far, by limit."""
+    return {"type": "notice", "refused": dict(refused)}

@@ -35,6 +35,7 @@ REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
 FANOUT_CHUNK = 100
+NOTICE_DELAY = 1.0  # seconds: refused joins are told to the moderators at most this often
 
 Translate = Callable[[str, str, dict[str, Any] | None], str]
 
@@ -114,6 +115,9 @@ class SessionRuntime:
         # snapshot or tally ever shows what is not yet durable.
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
+        # Joins refused by a limit since this process took the session, by limit.
+        self._refused_joins: dict[str, int] = {}
+        self._notice: asyncio.TimerHandle | None = None
 
     @property
     def code(self) -> str:
@@ -125,6 +129,8 @@ class SessionRuntime:
                         for lane in self._tally_lanes]
 
     async def stop(self) -> None:
+        if self._notice is not None:
+            self._notice.cancel()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -373,6 +379,17 @@ class SessionRuntime:
             yield
         finally:
             self.hub.remove(connection)
+
+    def note_refused_join(self, limit: str = "rate") -> None:
+        """Count a join refused by a limit ("rate": joins per minute, "full": participants),
+        and tell the moderators at most once a second, so that they can lift the limit."""
+        self._refused_joins[limit] = self._refused_joins.get(limit, 0) + 1
+        if self._notice is None:
+            self._notice = asyncio.get_running_loop().call_later(NOTICE_DELAY, self._tell)
+
+    def _tell(self) -> None:
+        self._notice = None
+        self.hub.publish("moderator", protocol.encode(protocol.notice(self._refused_joins)))
 
     def participant_exists(self, ident: str) -> bool:
         return ident in self.state.participants

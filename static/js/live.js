@@ -16,7 +16,8 @@ const PONG_WAIT = 10000;
 const PROBE_AFTER = 5000;
 const BUSY_RETRY = 2000;
 const OUTBOX_LIMIT = 100;
-const FATAL_CLOSES = new Set([4401, 4403, 4404]);
+// 4409: this credential opened more connections elsewhere; reconnecting would push those out.
+const FATAL_CLOSES = new Set([4401, 4403, 4404, 4409]);
 
 export function newId() {
   // randomUUID exists only in secure contexts; a workshop server on plain http in the LAN
@@ -206,6 +207,7 @@ export class Live {
     else if (msg.type === "event") this.event(msg);
     else if (msg.type === "tally") this.tally(msg);
     else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
+    else if (msg.type === "notice") this.emit("notice", msg);
   }
 
   // The server's time now: a countdown to an ends_at of the server must not trust the

@@ -193,10 +193,33 @@ $("#notes-form").addEventListener("submit", (event) => {
   live.send("session.notes", { notes: notes.value.trim() || null });
 });
 
+// The session's limits (session.limits): shown in the form unless the moderator is editing it.
+const limitsForm = $("#limits-form");
+limitsForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const limits = {};
+  for (const input of limitsForm.querySelectorAll("input")) limits[input.name] = Number(input.value);
+  live.send("session.limits", { limits });
+});
+
+function renderLimits(session) {
+  if (!session.limits || limitsForm.contains(document.activeElement)) return;
+  for (const input of limitsForm.querySelectorAll("input")) input.value = session.limits[input.name];
+}
+
+// Joins the server refused (rate or size limits): the moderator sees it and may lift them.
+function showRefused(notice) {
+  const refused = $("#refused");
+  const total = Object.values(notice.refused || {}).reduce((a, b) => a + b, 0);
+  refused.hidden = !total;
+  refused.textContent = plural("limits.refused", total);
+}
+
 function render() {
   const session = live.state?.session;
   if (!session) return;
   renderSession(session);
+  renderLimits(session);
   if (document.activeElement !== notes) notes.value = session.notes ?? "";
   syncPhaseFields(session);
   syncSourceFields(document, session);
@@ -212,6 +235,7 @@ live
   .on("ack", (command, ack) => {
     if (command?.type === "groups.shuffle") say(plural("groups.shuffled", ack.result?.assigned ?? 0));
     if (command?.type === "session.notes") say(t("notes.saved"));
+    if (command?.type === "session.limits") say(t("limits.saved"));
     const form = command && forms.get(command.id);
     if (!form) return;
     forms.delete(command.id);
@@ -224,8 +248,9 @@ live
     if (command) forms.delete(command.id);
     say(error.message, "error");
   })
-  .on("fatal", () => {
+  .on("notice", showRefused)
+  .on("fatal", (code) => {
     showStatus($("#status"), "refused");
-    say(t("connection.refused"), "error");
+    say(t(code === 4409 ? "connection.replaced" : "connection.refused"), "error");
   })
   .start();

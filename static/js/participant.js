@@ -124,7 +124,9 @@ live
   .on("fatal", (code) => {
     // The cookie is gone or the code unknown: the join page sorts it out, once.
     const key = `facilitator:rejoin:${config.code}`;
-    if (code !== 4403 && !sessionStorage.getItem(key)) {
+    if (code === 4409) {
+      say(t("connection.replaced"), "error");
+    } else if (code !== 4403 && !sessionStorage.getItem(key)) {
       sessionStorage.setItem(key, "1");
       location.assign(config.join);
     } else {

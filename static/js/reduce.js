@@ -58,6 +58,9 @@ export function applyEvent(state, name, data, at = null) {
     case "session.noted":
       session.notes = data.notes;
       return;
+    case "session.limits_set":
+      session.limits = data.limits;
+      return;
     case "participant.renamed": {
       const who = session.participants.list?.find((p) => p.id === data.participant.id);
       if (who) who.name = data.participant.name;
