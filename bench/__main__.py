@@ -1,5 +1,10 @@
 """`python -m bench`: measure facilitator and the reference, and the time of writing a
-workshop's documentation; write docs/benchmarks.md."""
+workshop's documentation; write docs/benchmarks.md.
+
+A run has up to three stages, each with fresh servers: one session of N phones; the same N
+phones in ten sessions at once; and many phones (5,000) in one session. Each stage measures
+facilitator, then the reference.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +25,16 @@ from bench.report import keep_intro, machine_info, render
 from bench.run import Plan, run_target
 from bench.targets import ROOT, Facilitator, Reference
 
-# The facilitator run gets this share of --duration; the reference gets what is left (it
-# needs less, since it has no joins and no disk).
+# The facilitator run of a stage gets this share of the stage's time; the reference gets what
+# is left (it needs less, since it has no joins and no disk).
 FACILITATOR_SHARE = 0.62
+STAGES = ("one", "sessions", "large")
+
+
+def fd_need(phones: int) -> int:
+    """Open files a run of this many phones needs at most in one process (the server holds
+    one socket per phone, and so do the phone processes together)."""
+    return 2 * phones + 256
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -36,8 +48,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--votes-per-phone", type=int, default=2,
                         help="vote bursts; the first casts, later ones change the vote "
                         "(default 2)")
+    parser.add_argument("--sessions", type=int, help="sessions at once in the second "
+                        "stage, sharing the --phones phones (default 10; 0 skips the stage)")
+    parser.add_argument("--large", type=int, help="phones in one session in the third stage, "
+                        "one burst (default 5000, --quick 0; 0 skips the stage)")
+    parser.add_argument("--stage", action="append", choices=STAGES, dest="stages",
+                        help="run only this stage (repeatable): one (one session), sessions "
+                        "(several at once), large (many phones); default all three")
     parser.add_argument("--duration", type=float, help="cap in seconds on the whole run "
-                        "(default 270, --quick 90)")
+                        "(default 540, --quick 150)")
     parser.add_argument("--spread", type=float, default=1.0,
                         help="seconds over which a burst's votes are sent (default 1.0)")
     parser.add_argument("--workers", type=int, default=2, help="phone processes (default 2)")
@@ -56,11 +75,22 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         help="a smoke test: 200 phones, at most 90 s")
     args = parser.parse_args(argv)
     args.phones = args.phones or (200 if args.quick else 2000)
-    args.duration = args.duration or (90.0 if args.quick else 270.0)
+    args.duration = args.duration or (150.0 if args.quick else 540.0)
+    args.sessions = 10 if args.sessions is None else args.sessions
+    args.large = (0 if args.quick else 5000) if args.large is None else args.large
+    args.stages = [s for s in STAGES if s in (args.stages or STAGES)]
+    if args.sessions == 0 or "sessions" not in args.stages:
+        args.stages = [s for s in args.stages if s != "sessions"]
+    if args.large == 0 or "large" not in args.stages:
+        args.stages = [s for s in args.stages if s != "large"]
     if args.out is None and not args.quick:
         args.out = ROOT / "docs" / "benchmarks.md"
     if args.phones < 1 or args.votes_per_phone < 0 or args.workers < 1 or args.lanes < 1:
         parser.error("--phones, --workers and --lanes must be positive")
+    if args.sessions < 0 or args.sessions == 1 or args.sessions > args.phones:
+        parser.error("--sessions must be 0 (skip) or from 2 to --phones")
+    if args.large < 0:
+        parser.error("--large must be 0 (skip) or positive")
     return args
 
 
@@ -75,41 +105,92 @@ def log(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-async def measure(args: argparse.Namespace, plan: Plan) -> dict[str, dict[str, Any]]:
+def stage_plans(args: argparse.Namespace) -> dict[str, Plan]:
+    """The plan of each stage to run."""
+    def plan(phones: int, votes: int, sessions: int = 1) -> Plan:
+        return Plan(phones, votes, min(args.workers, phones), args.lanes, args.spread,
+                    args.seed, args.raw, sessions)
+
+    plans = {"one": plan(args.phones, args.votes_per_phone),
+             "sessions": plan(args.phones, args.votes_per_phone, args.sessions),
+             "large": plan(args.large, min(args.votes_per_phone, 1))}
+    return {name: plans[name] for name in args.stages}
+
+
+def weight(plan: Plan) -> float:
+    """How much of the run's time a stage gets: by phones and bursts (joining ~ one burst)."""
+    return plan.phones * (1 + plan.votes_per_phone) * (1.2 if plan.sessions > 1 else 1.0)
+
+
+async def measure_stage(
+    args: argparse.Namespace, stage: str, plan: Plan, seconds: float
+) -> dict[str, dict[str, Any]]:
     targets: list[Any] = []
     if args.only in (None, "facilitator"):
         targets.append(Facilitator())
     if args.only in (None, "reference"):
         targets.append(Reference())
-    end = time.monotonic() + args.duration
+    end = time.monotonic() + seconds
     results = {}
+    where = (f"{plan.phones} phones in {plan.sessions} sessions" if plan.sessions > 1
+             else f"{plan.phones} phones in one session")
     for i, target in enumerate(targets):
         left = end - time.monotonic()
         share = left * FACILITATOR_SHARE if i == 0 and len(targets) > 1 else left
-        log(f"{target.name}: {plan.phones} phones, at most {share:.0f} s")
+        log(f"{stage}: {target.name}: {where}, at most {share:.0f} s")
         result = await run_target(target, plan, share)
         results[target.name] = result
-        log(f"{target.name}: " + (f"FAILED {result['failure']}" if result.get("failure")
-                                  else "done"))
+        log(f"{stage}: {target.name}: " + (f"FAILED {result['failure']}"
+                                           if result.get("failure") else "done"))
         for burst in result["bursts"]:
             log(f"  burst {burst['number']}: acked {burst['acked']}/{burst['sent']}, "
-                f"ack p99 {burst['ack_ms']['p99']}, beamer p99 {burst['beamer_ms']['p99']} ms")
+                f"ack p99 {fmt(burst['ack_ms']['p99'])}, beamer p99 "
+                f"{fmt(burst['beamer_ms']['p99'])}, final tally p99 "
+                f"{fmt(burst['final_reach_ms']['p99'])} ms, errors {burst['errors'] or 'none'}")
+    return results
+
+
+def fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+async def measure(
+    args: argparse.Namespace, plans: dict[str, Plan]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every stage in turn, each with its share of --duration; results by stage and target."""
+    end = time.monotonic() + args.duration
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    names = list(plans)
+    for k, stage in enumerate(names):
+        rest = sum(weight(plans[n]) for n in names[k:])
+        seconds = (end - time.monotonic()) * weight(plans[stage]) / rest
+        results[stage] = await measure_stage(args, stage, plans[stage], seconds)
     return results
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     soft, _ = raise_fd_limit()
-    if soft < 2 * args.phones + 256:
-        log(f"open files limit {soft} is too low for {args.phones} phones")
+    notes = []
+    if soft < fd_need(args.phones) and args.only != "archive":
+        log(f"open files limit {soft} is too low for {args.phones} phones (needs "
+            f"{fd_need(args.phones)}; raise the hard limit, e.g. ulimit -Hn)")
         return 2
+    if "large" in args.stages and soft < fd_need(args.large):
+        notes.append(f"{args.large:,} phones in one session: the open files limit {soft} is "
+                     f"below the {fd_need(args.large):,} they need (raise the hard limit).")
+        log(notes[-1])
+        args.stages.remove("large")
+    plans = stage_plans(args) if args.only != "archive" else {}
     plan = Plan(args.phones, args.votes_per_phone, min(args.workers, args.phones), args.lanes,
                 args.spread, args.seed, args.raw)
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = load_average()
     if load is not None and load > 0.5 * (os.cpu_count() or 1):
         log(f"the machine is busy (load average {load:.2f}): the figures will be disturbed")
-    results = asyncio.run(measure(args, plan))
+    began = time.monotonic()
+    staged = asyncio.run(measure(args, plans))
+    results = staged.get("one", {})
     archive = None
     if args.only in (None, "archive"):
         archive = measure_archive()
@@ -118,19 +199,34 @@ def main(argv: list[str] | None = None) -> int:
     machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
-                 "cores": os.cpu_count()}
+                 "cores": os.cpu_count(), "sessions_at_once": args.sessions,
+                 "large_phones": args.large, "notes": notes,
+                 "seconds": time.monotonic() - began}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
-    text = render(intro, machine, command, date, plan_info, results, archive)
-    if args.out:
+    text = render(intro, machine, command, date, plan_info, results, archive,
+                  staged.get("sessions"), staged.get("large"))
+    limited = any(r.get("limit_hit") for by_target in staged.values()
+                  for r in by_target.values())
+    if limited and args.out:
+        # a setting to raise, not a measurement: keep the figures of the last good run
+        log(f"{args.out} left as it was: the server refused the load at a limit (below)")
+    elif args.out:
         args.out.write_text(text)
         log(f"wrote {args.out}")
     else:
         print(text)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "plan": plan_info,
-                                         "results": results, "archive": archive},
+                                         "results": results, "archive": archive,
+                                         "sessions": staged.get("sessions"),
+                                         "large": staged.get("large")},
                                         indent=1, default=str))
-    failed = [name for name, result in results.items() if result.get("failure")]
+    failed = [(stage, name, result) for stage, by_target in staged.items()
+              for name, result in by_target.items() if result.get("failure")]
+    for stage, name, result in failed:
+        what = "STOPPED AT A LIMIT" if result.get("limit_hit") else "FAILED"
+        log(f"{what} ({stage}, {name}): {result['failure']}")
+    log(f"took {time.monotonic() - began:.0f} s")
     return 1 if failed else 0
 
 

@@ -3,7 +3,13 @@
 A worker holds a slice of the phones on its own asyncio loop and obeys commands from the
 driver over a pipe: connect, burst, settle, collect, close. Each phone decodes only acks,
 errors and hello as JSON; tallies are counted and their `seq` read with a regular expression,
-so a phone costs a few microseconds per received frame.
+so a phone costs a few microseconds per received frame. Phones can be spread over several
+sessions at once: phone i joins session i mod the number of sessions.
+
+Every loop is bounded: by the phones of the worker, a deadline from the driver, and a few
+retries at most. A join or connection refused at one of the server's protective limits
+(bench/limits.py) stops the worker's joining at once, so the driver can say which limit to
+raise instead of waiting for thousands of refusals.
 """
 
 from __future__ import annotations
@@ -19,19 +25,31 @@ from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import quote
 
+from bench.limits import close_refusal, error_code, join_refusal
 from bench.wsclient import HTTPConnection, WebSocket, open_websocket
 
 _TYPE = re.compile(rb'"type"\s*:\s*"([a-z_.]+)"')
 _SEQ = re.compile(rb'"seq"\s*:\s*(\d+)')
 TALLY_LOG_LIMIT = 20_000  # per client and phase; a server flooding tallies cannot eat the RAM
+JOIN_RETRIES = 4  # a join answered 503 (busy) is sent again after 0.1, 0.2, 0.4, 0.8 s
+
+
+class ClosedBeforeHello(ConnectionError):
+    """The server closed the connection before its hello; `code` is the close code."""
+
+    def __init__(self, code: int | None) -> None:
+        super().__init__(f"closed before hello ({code})")
+        self.code = code
 
 
 class Client(WebSocket):
     """A connection that timestamps tallies and answers, and can await a command's answer."""
 
-    def __init__(self, host: str, port: int, path: str, index: int = -1) -> None:
+    def __init__(self, host: str, port: int, path: str, index: int = -1,
+                 session: str = "") -> None:
         super().__init__(host, port, path)
         self.index = index
+        self.session = session  # the join code of the phone's session
         self.hello: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.counts: Counter[str] = Counter()
         self.tallies: list[tuple[float, int]] = []
@@ -63,7 +81,7 @@ class Client(WebSocket):
 
     def on_closed(self) -> None:
         if not self.hello.done():
-            self.hello.set_exception(ConnectionError(f"closed before hello ({self.close_code})"))
+            self.hello.set_exception(ClosedBeforeHello(self.close_code))
         for waiter in self.waiters.values():
             if not waiter.done():
                 waiter.set_exception(ConnectionError(f"closed ({self.close_code})"))
@@ -84,10 +102,11 @@ class Client(WebSocket):
 
 
 async def connect_client(
-    host: str, port: int, path: str, timeout: float, index: int = -1
+    host: str, port: int, path: str, timeout: float, index: int = -1, session: str = ""
 ) -> Client:
     """Open a connection and wait for its hello."""
-    client: Client = await open_websocket(Client, host, port, path, timeout, index=index)
+    client: Client = await open_websocket(Client, host, port, path, timeout, index=index,
+                                          session=session)
     async with asyncio.timeout(timeout):
         await client.hello
     return client
@@ -137,39 +156,72 @@ class Worker:
     async def do_ping(self) -> dict[str, Any]:
         return {}
 
-    async def do_connect(self, code: str, join: bool, lanes: int, timeout: float) -> dict[str, Any]:
+    async def do_connect(
+        self, codes: list[str], join: bool, lanes: int, timeout: float
+    ) -> dict[str, Any]:
+        """Join and connect this worker's phones, phone i to session codes[i % len(codes)]."""
         deadline = time.monotonic() + timeout
         phones = iter(self.spec["phones"])
         joins: list[float] = []
         connects: list[float] = []
         errors: Counter[str] = Counter()
+        refusals: Counter[str] = Counter()  # refused at a protective limit (bench/limits.py)
+        samples: dict[str, str] = {}  # one message of the server per kind of refusal
+        retries: Counter[str] = Counter()
         start = time.monotonic()
+
+        def refused(kind: str, message: str) -> None:
+            refusals[kind] += 1
+            samples.setdefault(kind, message[:160])
+
+        async def join_once(http: HTTPConnection, code: str) -> tuple[int, Any]:
+            """POST the join; a 503 (busy) is sent again a few times, a bounded wait."""
+            for attempt in range(JOIN_RETRIES + 1):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError("phase time limit")
+                async with asyncio.timeout(left):
+                    status, body = await http.request("POST", f"/api/sessions/{code}/join", {})
+                if status != 503 or error_code(body) != "busy" or attempt == JOIN_RETRIES:
+                    return status, body
+                retries["join answered 503 (busy), sent again"] += 1
+                await asyncio.sleep(min(0.1 * 2**attempt, max(0.0, deadline - time.monotonic())))
+            raise AssertionError("unreachable")
 
         async def lane() -> None:
             http = HTTPConnection(self.host, self.port)
             try:
                 for index in phones:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
+                    if refusals:  # a limit was hit: the rest would be refused too
+                        errors["not tried: the server refused at a limit"] += 1
+                        continue
+                    if deadline - time.monotonic() <= 0:
                         errors["phase time limit"] += 1
                         continue
+                    code = codes[index % len(codes)]
                     try:
                         began = time.monotonic()
                         path = f"/ws/{code}"
                         if join:
-                            async with asyncio.timeout(left):
-                                status, body = await http.request(
-                                    "POST", f"/api/sessions/{code}/join", {}
-                                )
+                            status, body = await join_once(http, code)
                             if status != 201:
+                                kind = join_refusal(status, body)
+                                if kind is not None:
+                                    refused(kind, _message(body))
                                 errors[f"join HTTP {status}"] += 1
                                 continue
                             path += "?token=" + quote(body["token"], safe="")
                         joined = time.monotonic()
                         client = await connect_client(
-                            self.host, self.port, path, deadline - joined, index
+                            self.host, self.port, path, deadline - joined, index, code
                         )
                         done = time.monotonic()
+                    except ClosedBeforeHello as exc:
+                        kind = close_refusal(exc.code)
+                        if kind is not None:
+                            refused(kind, "")
+                        errors[f"closed before hello ({exc.code})"] += 1
+                        continue
                     except Exception as exc:
                         errors[f"{type(exc).__name__}: {exc}"[:120]] += 1
                         continue
@@ -185,16 +237,20 @@ class Worker:
             "join_s": joins if join else [],
             "connect_s": connects,
             "errors": dict(errors),
+            "refusals": dict(refusals),
+            "samples": samples,
+            "retries": dict(retries),
             "start": start,
             "end": time.monotonic(),
             "messages": self._take_counts(),
         }
 
     async def do_burst(
-        self, number: int, start_at: float, spread: float, activity: str, options: int,
-        timeout: float, seed: int,
+        self, number: int, start_at: float, spread: float, activities: dict[str, str],
+        options: int, timeout: float, seed: int,
     ) -> dict[str, Any]:
-        """Every phone casts one vote at its moment inside [start_at, start_at + spread)."""
+        """Every phone casts one vote at its moment inside [start_at, start_at + spread), in
+        the activity of its session (`activities`: join code → activity id)."""
         rng = random.Random(seed * 1000 + number)
         for client in self.clients:
             client.tallies = []
@@ -218,7 +274,7 @@ class Worker:
                 continue
             waiters.append(client.send_command({
                 "type": "vote.cast", "id": f"v{number}-{client.index}",
-                "activity": activity, "choices": [f"o{client.choice + 1}"],
+                "activity": activities[client.session], "choices": [f"o{client.choice + 1}"],
             }))
         left = max(0.1, start_at + spread + timeout - time.monotonic())
         if waiters:
@@ -226,40 +282,44 @@ class Worker:
         for waiter in waiters:  # retrieve exceptions of closed connections, they are counted
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()
-        seqs = [
-            message.get("seq") or -1
-            for c in self.clients for _, message in c.answers.values()
-            if message.get("type") == "ack"
-        ]
+        top: dict[str, int] = {}  # per session, the highest seq of an ack
+        for c in self.clients:
+            for _, message in c.answers.values():
+                if message.get("type") == "ack":
+                    top[c.session] = max(top.get(c.session, -1), message.get("seq") or -1)
         return {"answered": sum(w.done() for w in waiters), "sent": len(waiters),
-                "max_seq": max(seqs, default=-1)}
+                "max_seq": top}
 
-    async def do_settle(self, seq: int, timeout: float) -> dict[str, Any]:
-        """Wait until every open phone received a tally including `seq`."""
+    async def do_settle(self, seqs: dict[str, int], timeout: float) -> dict[str, Any]:
+        """Wait until every open phone received a tally including its session's `seqs`."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if all(c.top_seq >= seq for c in self.clients if not c.closed.done()):
+            if all(c.top_seq >= seqs.get(c.session, -1) for c in self.clients
+                   if not c.closed.done()):
                 break
             await asyncio.sleep(0.01)
-        behind = sum(1 for c in self.clients if c.top_seq < seq)
+        behind = sum(1 for c in self.clients if c.top_seq < seqs.get(c.session, -1))
         return {"behind": behind, "at": time.monotonic()}
 
     async def do_collect(self) -> dict[str, Any]:
-        # (phone, sent, answered, ack seq, error code): the fields of stats.Vote
-        votes: list[tuple[int, float, float | None, int | None, str | None]] = []
+        # (phone, sent, answered, ack seq, error code, session): the fields of stats.Vote
+        votes: list[tuple[int, float, float | None, int | None, str | None, str]] = []
         for client in self.clients:
+            session = client.session
             for ident, sent in client.sent.items():
                 answer = client.answers.get(ident)
                 if answer is None:
-                    votes.append((client.index, sent, None, None, "timeout"))
+                    votes.append((client.index, sent, None, None, "timeout", session))
                 elif answer[1].get("type") == "ack":
-                    votes.append((client.index, sent, answer[0], answer[1].get("seq"), None))
+                    votes.append((client.index, sent, answer[0], answer[1].get("seq"), None,
+                                  session))
                 else:
                     votes.append((client.index, sent, answer[0], None,
-                                  str(answer[1].get("code"))))
+                                  str(answer[1].get("code")), session))
         return {
             "votes": votes,
             "tallies": [c.tallies for c in self.clients],
+            "sessions": [c.session for c in self.clients],
             "messages": self._take_counts(),
             "closed": dict(Counter(str(c.close_code) for c in self.clients if c.closed.done())),
         }
@@ -279,6 +339,14 @@ class Worker:
             total.update(client.counts)
             client.counts.clear()
         return dict(total)
+
+
+def _message(body: Any) -> str:
+    """The server's message in a JSON error answer ({"error": {"code", "message"}})."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message") or "")
+    return str(body or "")[:160]
 
 
 def worker_main(conn: Connection, spec: dict[str, Any]) -> None:

@@ -157,6 +157,7 @@ def joining(ours: dict[str, Any]) -> list[str]:
             text += ("; every join is announced to every phone already connected, so this "
                      "grows with the square of the number of phones")
         lines.append(text + ".")
+    lines += retried(ours, "facilitator")
     kb = connect.get("rss_per_phone_kb")
     if kb is not None:
         lines.append(f"facilitator's memory grew by about {kb:.0f} KB per connected phone.")
@@ -180,4 +181,151 @@ def observations(
         if result is not None:
             lines += queueing(result, name, plan.get("spread", 0.0)) + fanout(result, name)
             lines += resources(result, name, cores)
+    return lines
+
+
+def cpu_per_vote_ms(result: dict[str, Any] | None, i: int) -> float | None:
+    """Server CPU of burst i divided by its acknowledged votes, in ms: what a vote costs,
+    the tallies sent meanwhile included."""
+    try:
+        burst = (result or {})["bursts"][i]
+        cpu, acked = burst["extra"]["server_cpu_s"], burst["acked"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    if cpu is None or not acked:
+        return None
+    return float(1000 * cpu / acked)
+
+
+NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+           9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}
+
+
+def sessions_label(count: int) -> str:
+    """'ten sessions': the name of the several-sessions stage in the report."""
+    return f"{NUMBERS.get(count, f'{count:,}')} sessions"
+
+
+def retried(result: dict[str, Any] | None, name: str) -> list[str]:
+    """Joins the server answered 503 (busy) and the phone sent again (a bounded few times)."""
+    retries = ((result or {}).get("connect") or {}).get("retries") or {}
+    if not retries:
+        return []
+    return [f"{name}: " + ", ".join(f"{k} ×{v:,}" for k, v in retries.items())
+            + " (busy answers while joining)."]
+
+
+# Within this factor either way, ten sessions and one cost "about the same" per vote: repeated
+# runs on a shared machine differ by about as much (docs/benchmarks.md).
+SAME = 1.15
+
+
+def _verdict(factor: float, label: str) -> str:
+    if factor >= SAME:
+        return f"{label} cost more per vote than one"
+    if factor <= 1 / SAME:
+        return f"{label} cost less per vote than one"
+    return f"about the same per vote (within {100 * (SAME - 1):.0f}%, about the noise of a run)"
+
+
+def _bursts(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((result or {}).get("bursts") or [])
+
+
+def observations_sessions(
+    sessions: dict[str, dict[str, Any]], one: dict[str, dict[str, Any]], plan: dict[str, Any]
+) -> list[str]:
+    """Several sessions at once against one session of the same phones, per vote."""
+    count = plan["sessions_at_once"]
+    label = sessions_label(count)
+    phones = plan["phones"]
+    lines = []
+    for name in ("facilitator", "reference"):
+        many, single = sessions.get(name), one.get(name)
+        for i, burst in enumerate(_bursts(many)):
+            n = burst["number"]
+            mine = cpu_per_vote_ms(many, i)
+            theirs = cpu_per_vote_ms(single, i)
+            if mine is None:
+                continue
+            text = (f"{name}, burst {n}: with {label} of {phones // count:,} phones the server "
+                    f"used {mine:.2f} ms of CPU per acknowledged vote")
+            base = _bursts(single)[i] if i < len(_bursts(single)) else None
+            if theirs is not None and base is not None:
+                factor = mine / theirs
+                text += (f", with one session of {phones:,} phones {theirs:.2f} ms "
+                         f"({factor:.2f}×): {_verdict(factor, label)}")
+                for key, what in (("ack_ms", "ack p99"), ("beamer_ms", "vote-to-beamer p99")):
+                    a, b = burst[key]["p99"], base[key]["p99"]
+                    if a is not None and b is not None:
+                        text += f"; {what} {_ms(a)} against {_ms(b)}"
+                others = max(burst["extra"].get("others_cpu_pct") or 0.0,
+                             base["extra"].get("others_cpu_pct") or 0.0)
+                if others >= 15:
+                    text += (f"; other processes on the machine used {others:.0f}% of a core "
+                             "during one of the two bursts, so run again before trusting the "
+                             "difference")
+            else:
+                text += " (no one-session figures in this run to compare with)"
+            lines.append(text + ".")
+            if burst["errors"] or burst["acked"] < burst["sent"]:
+                errors = ", ".join(f"{k} ×{v}" for k, v in burst["errors"].items())
+                refused = (f"{name}, burst {n} with {label}: {burst['acked']:,} of "
+                           f"{burst['sent']:,} votes acknowledged")
+                if errors:
+                    refused += f" (errors: {errors})"
+                if base is not None:
+                    refused += (f"; with one session {base['acked']:,} of {base['sent']:,}")
+                lines.append(refused + ".")
+            if burst["unseen"] or burst["final_missing"]:
+                lines.append(
+                    f"{name}, burst {n} with {label}: {burst['unseen']:,} acknowledged votes "
+                    f"never reached their beamer, {burst['final_missing']:,} phones never "
+                    "received their session's final tally.")
+    lines += retried(sessions.get("facilitator"), f"facilitator ({label})")
+    for name in ("facilitator", "reference"):
+        result = sessions.get(name)
+        if result is not None:
+            tag = f"{name} ({label})"
+            lines += queueing(result, tag, plan.get("spread", 0.0))
+            lines += resources(result, tag, plan.get("cores") or 2)
+    return lines
+
+
+def observations_large(large: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[str]:
+    """Many phones in one session: how fast they joined, what it cost, how fast the final
+    tally reached all of them."""
+    phones = plan["large_phones"]
+    lines = []
+    ours, ref = large.get("facilitator"), large.get("reference")
+    connect = (ours or {}).get("connect")
+    if connect:
+        text = (f"facilitator: {connect['connected']:,} of {phones:,} phones joined and "
+                f"connected at {connect['per_s'] or 0:,.0f} phones/s, with "
+                f"{connect['server_cpu_s']:.1f} s of server CPU while they joined")
+        theirs = (ref or {}).get("connect")
+        if theirs:
+            text += (f" (the reference, which has no join: {theirs['per_s'] or 0:,.0f} "
+                     f"phones/s, {theirs['server_cpu_s']:.1f} s)")
+        lines.append(text + ".")
+    lines += retried(ours, "facilitator")
+    for name, result in (("facilitator", ours), ("reference", ref)):
+        for burst in _bursts(result):
+            text = (f"{name}, burst {burst['number']}: {burst['acked']:,} of "
+                    f"{burst['sent']:,} votes acknowledged")
+            if burst["errors"]:
+                text += " (errors: " + ", ".join(f"{k} ×{v}" for k, v in
+                                                 burst["errors"].items()) + ")"
+            reach = burst["final_reach_ms"]
+            if reach["p99"] is not None:
+                text += (f"; the final tally reached 99% of the phones {_ms(reach['p99'])} "
+                         f"after the last vote was sent, the last phone {_ms(reach['max'])}")
+            if burst["final_missing"]:
+                text += f"; {burst['final_missing']:,} phones never received it"
+            lines.append(text + ".")
+    for name, result in (("facilitator", ours), ("reference", ref)):
+        if result is not None:
+            tag = f"{name} ({phones:,} phones)"
+            lines += queueing(result, tag, plan.get("spread", 0.0))
+            lines += resources(result, tag, plan.get("cores") or 2)
     return lines

@@ -7,6 +7,10 @@ facilitator's goes to every client at most every `--interval` seconds (leading e
 vote after a quiet spell is broadcast at once). There is deliberately nothing else: no
 validation beyond the vote's fields, no authentication, no event log, no disk.
 
+Each path is a room with its own poll, sequence and broadcast (`/ws/REF1`, `/ws/REF2`, …; the
+query string is ignored), so several sessions at once can be compared too; at most
+`MAX_ROOMS` rooms, further paths are closed with 1013.
+
 Run as `python -m bench.reference --port 8765`; GET /healthz answers 200 for the driver.
 """
 
@@ -21,6 +25,8 @@ from typing import Any
 
 from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.http11 import Request, Response
+
+MAX_ROOMS = 1000
 
 
 def dumps(message: dict[str, Any]) -> str:
@@ -68,7 +74,29 @@ class Poll:
         broadcast(self.clients, message)  # frames it per client, never waits for one
 
 
-async def handle(poll: Poll, client: ServerConnection) -> None:
+class Rooms:
+    """One poll per path, made on first use."""
+
+    def __init__(self, options: int, interval: float) -> None:
+        self.options, self.interval = options, interval
+        self.polls: dict[str, Poll] = {}
+
+    def get(self, path: str) -> Poll | None:
+        room = path.split("?", 1)[0]
+        poll = self.polls.get(room)
+        if poll is None and len(self.polls) < MAX_ROOMS:
+            poll = self.polls[room] = Poll(self.options, self.interval)
+        return poll
+
+    def clients(self) -> int:
+        return sum(len(poll.clients) for poll in self.polls.values())
+
+
+async def handle(rooms: Rooms, client: ServerConnection) -> None:
+    poll = rooms.get(client.request.path if client.request else "/")
+    if poll is None:
+        await client.close(1013, "too many rooms")
+        return
     poll.clients.add(client)
     try:
         await client.send(dumps({"type": "hello", "protocol": 1, "role": "participant",
@@ -101,16 +129,17 @@ def health(connection: ServerConnection, request: Request) -> Response | None:
 
 
 async def main(host: str, port: int, options: int, interval: float) -> None:
-    poll = Poll(options, interval)
+    rooms = Rooms(options, interval)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     # backlog as uvicorn's default: thousands of phones connect within seconds
-    async with serve(lambda c: handle(poll, c), host, port, process_request=health,
+    async with serve(lambda c: handle(rooms, c), host, port, process_request=health,
                      backlog=2048, max_size=65536):
         await stop.wait()
-        print(f"stopping with {len(poll.clients)} clients connected", flush=True)
+        print(f"stopping with {rooms.clients()} clients connected in {len(rooms.polls)} "
+              "rooms", flush=True)
 
 
 def cli() -> None:

@@ -14,7 +14,14 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bench.observe import observations
+from bench.limits import SERVER_LIMITS
+from bench.observe import (
+    cpu_per_vote_ms,
+    observations,
+    observations_large,
+    observations_sessions,
+    sessions_label,
+)
 
 MARKER = "<!-- Everything below this line is written by `python -m bench`; edit above it. -->"
 
@@ -37,16 +44,47 @@ It also times writing the documentation of a whole workshop (`bench/archive.py`)
 phones, a three-hour morning, every kind of activity), five times; the aim in the issue is
 **under 2 seconds**. The server does this in a worker thread when a session closes.
 
+Besides this one-session stage, two more stages run, each on fresh servers and against the
+reference:
+
+- **Ten sessions at once.** The same 2,000 phones dealt out over ten sessions of 200 on one
+  server, each session with its own moderator, beamer and poll, all ten voting in the same
+  bursts; the reference serves one room per path, with a `broadcast()` per room. The question
+  is whether a vote costs more when one server holds ten workshops instead of one big one: the
+  table divides the server's CPU time per acknowledged vote, the ack p99 and the
+  vote-to-beamer p99 by the one-session figures of the same run. Ten sessions have ten
+  writers that each commit their own, smaller batches, and ten beamers and consoles that get a
+  tally every 50 ms instead of one, so some extra cost per vote is expected; the row says how
+  much.
+- **5,000 phones in one session.** How fast 5,000 phones join (phones per second, and the
+  server's CPU seconds while they join), one burst of 5,000 votes, and how long after the last
+  vote the final tally has reached every phone (p99). Each phone is a socket in the server and
+  one in a phone process, so the bench lifts its soft open-files limit to the hard limit
+  (`ulimit -Hn`) and skips this stage, with a note, when that is below about 10,300.
+
+The server's protective limits would refuse the bench: all its phones join from 127.0.0.1
+within seconds, against 120 joins per address and minute, 600 per session, 2,000 participants
+per session and 5,000 phone connections by default. The bench therefore starts facilitator with
+them far above its load (`bench/limits.py`: `FACILITATOR_MAX_PARTICIPANTS`,
+`FACILITATOR_JOINS_PER_MINUTE`, `FACILITATOR_JOINS_PER_ADDRESS`, `FACILITATOR_MAX_CONNECTIONS`
+and the others). A value set in the environment of `python -m bench` wins, and a join answered
+409 or 429 or a connection closed with 1013 stops the run at once with the setting to raise,
+leaving this page as it was: `FACILITATOR_JOINS_PER_ADDRESS=120 python -m bench --quick` shows
+the default refusing the 121st phone.
+
 ```
-python -m bench                      # 2,000 phones, 2 bursts, at most 270 s; writes this page
-python -m bench --quick              # 200 phones, prints the report, writes nothing
+python -m bench                      # all three stages and the documentation; about a minute
+                                     # here, at most 540 s; writes this page
+python -m bench --quick              # 200 phones in one and in ten sessions, prints the report
+python -m bench --stage large --out /tmp/b.md    # only the 5,000 phones (--large N: other sizes)
+python -m bench --sessions 0 --large 0           # only one session, as before the stages
 python -m bench --only archive --out /tmp/b.md   # only the time of writing the documentation
 python -m bench --phones 500 --spread 3 --votes-per-phone 3 --out /tmp/b.md --raw /tmp/raw
 ```
 
 `--spread` is the time over which one burst's votes are sent (2,000 phones over 1 s offer 2,000
-votes a second); `--raw` keeps every vote's timestamps for a closer look; `--help` lists the
-rest.
+votes a second); `--sessions` is the number of sessions at once (sharing `--phones`); `--raw`
+keeps every vote's timestamps for a closer look; `--help` lists the rest.
 
 Read the figures with these limits in mind:
 
@@ -57,7 +95,8 @@ Read the figures with these limits in mind:
   times on the p99 figures in our runs. Run twice before trusting a small difference.
 - The phones do not negotiate permessage-deflate (browsers do), and they are not browsers: the
   cost of rendering a tally on a phone is not here.
-- One session, one poll. Reconnect storms and several sessions at once are not measured.
+- One poll per session, and in the ten-sessions stage ten equal sessions; reconnect storms and
+  sessions doing different things at once are not measured.
 """
 
 PACKAGES = ("facilitator", "starlette", "uvicorn", "websockets", "aiosqlite")
@@ -236,6 +275,8 @@ def burst_rows(i: int) -> list[Row]:
          lambda r: f"{num(b(r, 'extra', 'server_cpu_s'))} "
                    f"({num(b(r, 'extra', 'server_cpu_pct'), '%')})",
          lambda r: b(r, "extra", "server_cpu_s")),
+        ("server CPU per acknowledged vote, ms", lambda r: num(cpu_per_vote_ms(r, i)),
+         lambda r: cpu_per_vote_ms(r, i)),
         ("phone processes CPU, % of one core each", clients, lambda r: None),
         ("other processes on the machine, % of one core",
          lambda r: num(b(r, "extra", "others_cpu_pct"), "%"), lambda r: None),
@@ -244,12 +285,53 @@ def burst_rows(i: int) -> list[Row]:
     ]
 
 
+def factor(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b is not None and b > 0 else None
+
+
+def times(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}×"
+
+
+def burst_kind(i: int) -> str:
+    return "first votes" if i == 0 else "changed votes"
+
+
+def versus_one_rows(i: int, one: dict[str, dict[str, Any]], label: str) -> list[Row]:
+    """Burst i of several sessions against burst i of one session with the same phones, per
+    target (`one`: the one-session results by target name)."""
+
+    def against(path: tuple[str | int, ...]) -> Callable[[dict[str, Any]], float | None]:
+        def value(r: dict[str, Any]) -> float | None:
+            return factor(dig(r, "bursts", i, *path), dig(one.get(r.get("name", "")), "bursts",
+                                                          i, *path))
+        return value
+
+    def per_vote(r: dict[str, Any]) -> float | None:
+        return factor(cpu_per_vote_ms(r, i), cpu_per_vote_ms(one.get(r.get("name", "")), i))
+
+    def show(fn: Callable[[dict[str, Any]], float | None]) -> Callable[[dict[str, Any]], str]:
+        return lambda r: times(fn(r))
+
+    ack, beamer = against(("ack_ms", "p99")), against(("beamer_ms", "p99"))
+    return [
+        (f"server CPU per acknowledged vote, {label} ÷ one session (burst {i + 1})",
+         show(per_vote), lambda r: None),
+        (f"ack latency p99, {label} ÷ one session", show(ack), lambda r: None),
+        (f"vote-to-beamer p99, {label} ÷ one session", show(beamer), lambda r: None),
+    ]
+
+
 def table(ours: dict[str, Any], ref: dict[str, Any], bursts: int) -> list[str]:
-    lines = ["| | facilitator | reference | ratio |", "|---|---:|---:|---:|"]
     sections: list[tuple[str, list[Row]]] = [("Connecting", connect_rows())]
     for i in range(bursts):
-        kind = "first votes" if i == 0 else "changed votes"
-        sections.append((f"Burst {i + 1} ({kind})", burst_rows(i)))
+        sections.append((f"Burst {i + 1} ({burst_kind(i)})", burst_rows(i)))
+    return rows_table(sections, ours, ref)
+
+
+def rows_table(sections: list[tuple[str, list[Row]]], ours: dict[str, Any],
+               ref: dict[str, Any]) -> list[str]:
+    lines = ["| | facilitator | reference | ratio |", "|---|---:|---:|---:|"]
     for title, rows in sections:
         lines.append(f"| **{title}** | | | |")
         for label, show, value in rows:
@@ -275,23 +357,118 @@ def archive_section(archive: dict[str, Any]) -> list[str]:
             ""]
 
 
+def pair(results: dict[str, dict[str, Any]] | None, phones: int
+         ) -> tuple[dict[str, Any], dict[str, Any]]:
+    empty = {"phones": phones, "bursts": []}
+    results = results or {}
+    return results.get("facilitator") or empty, results.get("reference") or empty
+
+
+def failures(results: dict[str, dict[str, Any]], what: str) -> list[str]:
+    out: list[str] = []
+    for name in ("facilitator", "reference"):
+        result = results.get(name) or {}
+        if result.get("failure"):
+            if result.get("limit_hit"):
+                out += ["", f"**The {name} run{what} stopped at a limit:** {result['failure']}"]
+            else:
+                out += ["", f"The {name} run{what} failed: `{result['failure']}`."]
+        for note in result.get("notes") or []:
+            out += ["", f"Note on the {name} run{what}: {note}."]
+        logged = result.get("server_errors")
+        if logged:
+            text = (f"The {name} server logged {logged['count']:,} errors{what}; the last: "
+                    f"`{logged['last']}`")
+            if logged.get("exception"):
+                text += f", the last exception: `{logged['exception']}`"
+            out += ["", text + "."]
+        if result.get("server_log"):
+            out += ["", f"Last lines of the {name} server's log{what}:", "", "```",
+                    result["server_log"], "```"]
+    return out
+
+
+def sessions_section(sessions: dict[str, dict[str, Any]], one: dict[str, dict[str, Any]],
+                     plan: dict[str, Any]) -> list[str]:
+    """Several sessions on one server, all voting at once, against one session of the same
+    phones (`one`: the results of the one-session table, by target)."""
+    count = plan["sessions_at_once"]
+    label = sessions_label(count)
+    phones = plan["phones"]
+    ours, ref = pair(sessions, phones)
+    bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
+    title = label[0].upper() + label[1:]
+    each = f"{phones // count:,}" if phones % count == 0 else f"about {phones / count:,.0f}"
+    connect = [row for row in connect_rows() if not row[0].startswith(("join request",
+                                                                        "WebSocket connect"))]
+    sections: list[tuple[str, list[Row]]] = [(f"{title} at once: connecting", connect)]
+    for i in range(bursts):
+        rows = [row for row in burst_rows(i) if not row[0].startswith(("tallies per phone",
+                                                                       "messages delivered"))]
+        if one:
+            rows += versus_one_rows(i, one, label)
+        sections.append((f"{title} at once: burst {i + 1} ({burst_kind(i)})", rows))
+    out = [f"### {title} at once", ""]
+    text = (f"The same {phones:,} phones in {label} of {each} on one server, each session with "
+            "its own moderator, presenter (beamer) and poll; all sessions vote in the same "
+            "burst.")
+    if one:
+        text += (f' The rows "… {label} ÷ one session" divide a figure by the same figure of '
+                 "the one-session table above (same run, same phones): above 1 means a vote "
+                 f"costs more or takes longer when the phones are spread over {label}.")
+    out += [text, ""]
+    out += rows_table(sections, ours, ref)
+    said = observations_sessions(sessions, one, plan)
+    if said:
+        out += [""] + [f"- {line}" for line in said]
+    out += failures(sessions, f" with {label}")
+    return out + [""]
+
+
+def large_section(large: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[str]:
+    """Many phones in one session: joining, one burst, the final tally on every phone."""
+    phones = plan["large_phones"]
+    ours, ref = pair(large, phones)
+    title = f"{phones:,} phones in one session"
+    sections: list[tuple[str, list[Row]]] = [(f"{title}: connecting", connect_rows())]
+    bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
+    for i in range(bursts):
+        sections.append((f"{title}: burst {i + 1} ({burst_kind(i)})", burst_rows(i)))
+    out = [f"### {title}", "",
+           f"{phones:,} phones join one session ({plan['workers']} phone processes, "
+           f"{plan['lanes']} joining at once), then every phone votes once within "
+           f"{plan['spread']:g} s; the row "
+           '"final tally on every phone" is how long after the '
+           "last vote was sent the final tally had reached each phone.", ""]
+    out += rows_table(sections, ours, ref)
+    said = observations_large(large, plan)
+    if said:
+        out += [""] + [f"- {line}" for line in said]
+    out += failures(large, f" with {phones:,} phones")
+    return out + [""]
+
+
 def render(
     intro: str, machine: dict[str, Any], command: str, date: str, plan: dict[str, Any],
     results: dict[str, dict[str, Any]], archive: dict[str, Any] | None = None,
+    sessions: dict[str, dict[str, Any]] | None = None,
+    large: dict[str, dict[str, Any]] | None = None,
 ) -> str:
-    empty = {"phones": plan["phones"], "bursts": []}
-    ours = results.get("facilitator") or empty
-    ref = results.get("reference") or empty
+    """`results`: one session, by target; `sessions`: several sessions at once (None when
+    not run); `large`: many phones in one session (None when not run)."""
+    ours, ref = pair(results, plan["phones"])
     bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
     packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
     ram = f"{machine['ram_gib']:.1f} GiB" if machine.get("ram_gib") else "unknown"
     out = [intro.rstrip(), "", MARKER, "", f"## Run of {date}", "", f"Command: `{command}`", ""]
-    if results:
-        out += [f"{plan['phones']:,} phones in {plan['workers']} phone processes, "
-                f"{plan['votes_per_phone']} vote(s) per phone, each burst spread over "
-                f"{plan['spread']:g} s, server and phones on the same machine over 127.0.0.1.",
-                ""]
-    env = (results.get("facilitator") or {}).get("environment") or {}
+    if results or sessions or large:
+        out += [run_sentence(plan, bool(results), bool(sessions), bool(large)), ""]
+    for note in plan.get("notes") or []:
+        out += [f"Not measured: {note}", ""]
+    env = next((r.get("environment") for r in ((results or {}).get("facilitator"),
+                                               (sessions or {}).get("facilitator"),
+                                               (large or {}).get("facilitator"))
+                if r and r.get("environment")), None) or {}
     if env:
         out += ["facilitator settings taken from the environment instead of the defaults: "
                 + ", ".join(f"`{k}={v}`" for k, v in env.items()) + ".", ""]
@@ -305,23 +482,61 @@ def render(
             ""]
     if archive:
         out += archive_section(archive)
-    if not results:  # `--only archive`
+    if not (results or sessions or large):  # `--only archive`
         return "\n".join(out)
-    out += ["### Figures", "",
-            "Ratios are facilitator / reference: above 1 means facilitator is slower (latency, "
-            "CPU, memory) or faster (rates).", ""]
-    out += table(ours, ref, bursts)
-    out += ["", "### Observations", ""]
-    said = observations(results.get("facilitator"), results.get("reference"), plan)
-    out += [f"- {line}" for line in said]
-    for name, result in (("facilitator", ours), ("reference", ref)):
-        if result.get("failure"):
-            out += ["", f"The {name} run failed: `{result['failure']}`."]
-        if result.get("server_log"):
-            out += ["", f"Last lines of the {name} server's log:", "", "```",
-                    result["server_log"], "```"]
-    out += ["", "### How it is measured", ""] + [f"- {line}" for line in METHOD] + [""]
+    if results:
+        out += ["### Figures", "",
+                "Ratios are facilitator / reference: above 1 means facilitator is slower "
+                "(latency, CPU, memory) or faster (rates).", ""]
+        out += table(ours, ref, bursts)
+        out += ["", "### Observations", ""]
+        said = observations(results.get("facilitator"), results.get("reference"), plan)
+        out += [f"- {line}" for line in said]
+        out += failures(results, "")
+        out += [""]
+    if sessions:
+        out += sessions_section(sessions, results, plan)
+    if large:
+        out += large_section(large, plan)
+    out += ["### How it is measured", ""] + [f"- {line}" for line in method()] + [""]
     return "\n".join(out)
+
+
+def run_sentence(plan: dict[str, Any], one: bool, sessions: bool, large: bool) -> str:
+    """What the run did, in one paragraph."""
+    bursts = (f"{plan['votes_per_phone']} vote(s) per phone, each burst spread over "
+              f"{plan['spread']:g} s")
+    said = []
+    if one:
+        said.append(f"{plan['phones']:,} phones in one session")
+    if sessions:
+        said.append(f"the same {plan['phones']:,} phones in "
+                    f"{sessions_label(plan['sessions_at_once'])} at once")
+    text = ", then ".join(said)
+    if said:
+        text += f" ({bursts})"
+    if large:
+        many = (f"{plan['large_phones']:,} phones in one session (one burst spread over "
+                f"{plan['spread']:g} s)")
+        text = f"{text}, then {many}" if said else many
+    text = text[0].upper() + text[1:]
+    text = (f"{text}; {plan['workers']} phone processes, server and phones on the same machine "
+            "over 127.0.0.1.")
+    if plan.get("seconds"):
+        text += f" The measurements took {plan['seconds']:.0f} s."
+    return text
+
+
+def method() -> list[str]:
+    limits = ", ".join(f"`{k}={v}`" for k, v in SERVER_LIMITS.items())
+    return METHOD + [
+        f"facilitator starts with its protective limits far above the load: {limits} "
+        "(`bench/limits.py`; a value set in the environment of `python -m bench` wins). Every "
+        "bench phone joins from 127.0.0.1 within seconds, which the defaults (120 joins per "
+        "address and minute) refuse. A join answered 409 or 429 (or 503 from uvicorn past its "
+        "connection limit), or a connection closed with 1013, stops the run with the name of "
+        "the setting to raise, and leaves the report as it was.",
+    ]
 
 
 METHOD = [
@@ -349,4 +564,14 @@ METHOD = [
     "not offer permessage-deflate, so no compression is negotiated; browsers do offer it, and "
     "compressing per connection would cost the server more CPU than measured here.",
     "Before each burst the driver waits (at most 20 s) until the server is idle.",
+    "Server CPU per acknowledged vote: the server's CPU time from the start of a burst until "
+    "every phone held the final tally, divided by the votes acknowledged; it includes the "
+    "tallies sent meanwhile, so it is what a vote costs with everything it causes.",
+    "Several sessions at once: each session is set up as above (its own moderator, presenter "
+    "and poll); phone i joins session i mod the number of sessions, the phones of all "
+    "sessions join in one go and vote in the same bursts. The reference gets one room per "
+    "session (`/ws/REF1`, `/ws/REF2`, …), each with its own poll and `broadcast()`. A vote is "
+    "looked up on its own session's presenter, and each phone waits for its own session's "
+    "final tally. Every stage (one session, several sessions, many phones) starts fresh "
+    "servers.",
 ]

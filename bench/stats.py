@@ -25,6 +25,7 @@ class Vote:
     acked: float | None = None  # time the ack (or error) arrived
     seq: int | None = None  # seq of the ack; None for an error or a no-op vote
     error: str | None = None  # error code, or "timeout" when no answer came
+    session: str = ""  # the join code of the phone's session (several sessions at once)
 
 
 @dataclass(frozen=True)
@@ -141,63 +142,85 @@ def analyse_burst(
     phones: Sequence[Sequence[Tally]],
 ) -> BurstResult:
     """The figures of one vote burst: every phone voted once, the presenter watched."""
+    return analyse_sessions([(votes, presenter, phones)])
+
+
+# One session of a burst: its votes, its presenter's tallies, its phones' tallies.
+Session = tuple[Sequence[Vote], Sequence[Tally], Sequence[Sequence[Tally]]]
+
+
+def analyse_sessions(sessions: Sequence[Session]) -> BurstResult:
+    """The figures of one burst in several sessions at once, as one set of figures.
+
+    Sequence numbers are per session, so each vote is looked up on its own session's
+    presenter and each phone waits for its own session's final tally; latencies of all
+    sessions are then summarised together.
+    """
+    votes = [v for session_votes, _, _ in sessions for v in session_votes]
     acked = [v for v in votes if v.error is None and v.acked is not None]
     acked_at = [v.acked for v in acked if v.acked is not None]  # the same, typed
     errors = Counter(v.error for v in votes if v.error is not None)
     ack_ms = summarise((at - v.sent for at, v in zip(acked_at, acked, strict=True)), 1000)
 
-    on_beamer = SeenAt(presenter)
-    beamer: list[float] = []
-    unseen = 0
-    for vote in acked:
-        if vote.seq is None:  # the same ballot again: nothing to show
-            continue
-        seen = on_beamer(vote.seq)
-        if seen is None:
-            unseen += 1
-        else:
-            beamer.append(seen - vote.sent)
-
     start = min((v.sent for v in votes), default=0.0)
     last_ack = max(acked_at, default=start)
-    # The final tally can reach a phone before the last ack does (the ack waits in the same
-    # queue), so the reach is measured from the moment the last vote left its phone.
-    last_sent = max((v.sent for v in votes), default=start)
-    seqs = [v.seq for v in acked if v.seq is not None]
-    final_seq = max(seqs) if seqs else None
-
+    beamer: list[float] = []
+    unseen = 0
     reach: list[float] = []
     missing = 0
-    if final_seq is not None:
+    ends = [last_ack]
+    final_seqs: list[int] = []
+    for session_votes, presenter, phones in sessions:
+        on_beamer = SeenAt(presenter)
+        session_acked = [v for v in session_votes if v.error is None and v.acked is not None]
+        for vote in session_acked:
+            if vote.seq is None:  # the same ballot again: nothing to show
+                continue
+            seen = on_beamer(vote.seq)
+            if seen is None:
+                unseen += 1
+            else:
+                beamer.append(seen - vote.sent)
+        # The final tally can reach a phone before the last ack does (the ack waits in the
+        # same queue), so the reach is measured from the moment the session's last vote left
+        # its phone.
+        last_sent = max((v.sent for v in session_votes), default=start)
+        seqs = [v.seq for v in session_acked if v.seq is not None]
+        if not seqs:
+            continue
+        final_seq = max(seqs)
+        final_seqs.append(final_seq)
         for tallies in phones:
             seen = SeenAt(tallies)(final_seq)
             if seen is None:
                 missing += 1
             else:
                 reach.append(seen - last_sent)
-    presenter_final = on_beamer(final_seq) if final_seq is not None else None
-    end = max([last_ack, presenter_final or last_ack] + [last_sent + r for r in reach])
+                ends.append(seen)
+        ends.append(on_beamer(final_seq) or last_ack)
+    end = max(ends)
     window = end - start
 
     def inside(tallies: Sequence[Tally]) -> int:
         return sum(1 for t, _ in tallies if start <= t <= end)
 
-    phone_tallies = sum(inside(t) for t in phones)
+    all_phones = [t for _, _, phones in sessions for t in phones]
+    phone_tallies = sum(inside(t) for t in all_phones)
     answered = sum(1 for v in votes if v.acked is not None)
-    presenter_tallies = inside(presenter)
+    presenter_tallies = sum(inside(presenter) for _, presenter, _ in sessions)
     return BurstResult(
-        phones=len(phones),
+        phones=len(all_phones),
         sent=len(votes),
         acked=len(acked),
         errors=dict(sorted(errors.items())),
         ack_ms=ack_ms,
         beamer_ms=summarise(beamer, 1000),
         unseen=unseen,
-        final_seq=final_seq,
+        final_seq=max(final_seqs) if final_seqs else None,
         window_s=window,
         votes_per_s=rate(len(acked), last_ack - start),
         phone_tallies=phone_tallies,
-        tallies_per_phone_s=rate(phone_tallies / max(len(phones), 1), window),
+        tallies_per_phone_s=rate(phone_tallies / max(len(all_phones), 1), window),
         presenter_tallies=presenter_tallies,
         messages_per_s=rate(phone_tallies + presenter_tallies + answered, window),
         final_reach_ms=summarise(reach, 1000),

@@ -1,7 +1,9 @@
 """The two servers a run measures, each started as a subprocess the same way.
 
 A target knows how to start its server and how to prepare a poll that phones vote in: for
-facilitator that is the moderator's real sequence of commands over the wire protocol.
+facilitator that is the moderator's real sequence of commands over the wire protocol. A run
+with several sessions at once stages one poll per session (for the reference: one room per
+path, each with its own broadcast).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.loadgen import Client, connect_client
+from bench.limits import LimitHit, close_refusal, explain, server_environment
+from bench.loadgen import Client, ClosedBeforeHello, connect_client
 from bench.procs import Server
 from bench.wsclient import HTTPConnection
 
@@ -49,8 +52,9 @@ class Facilitator:
         argv = [sys.executable, "-m", "facilitator", "serve", "--port", str(port),
                 "--host", HOST, "--data-dir", str(tmp / "data"),
                 "--sessions-dir", str(tmp / "sessions")]
-        env = dict(os.environ, FACILITATOR_ORGANISER_KEY=self.key,
-                   FACILITATOR_LOG_LEVEL="warning")
+        # the protective limits far above the load, unless the caller set them (limits.py)
+        env = {**server_environment(), **os.environ, "FACILITATOR_ORGANISER_KEY": self.key,
+               "FACILITATOR_LOG_LEVEL": "warning"}
         return Server(argv, env, ROOT, tmp / "server.log")
 
     @staticmethod
@@ -62,23 +66,39 @@ class Facilitator:
                 if k.startswith("FACILITATOR_") and k not in own}
 
     def command_line(self) -> str:
+        limits = ", ".join(f"{k}={v}" for k, v in server_environment().items())
         return ("python -m facilitator serve --port PORT --host 127.0.0.1 --data-dir TMP/data "
                 "--sessions-dir TMP/sessions (FACILITATOR_ORGANISER_KEY=random, "
-                "FACILITATOR_LOG_LEVEL=warning)")
+                f"FACILITATOR_LOG_LEVEL=warning, {limits})")
 
-    async def stage(self, port: int, timeout: float) -> Stage:
+    async def stage(self, port: int, timeout: float, index: int = 0) -> Stage:
+        """Create session number `index` of the run and open a revealed poll in it."""
         http = HTTPConnection(HOST, port)
         try:
             status, created = await http.request(
                 "POST", "/api/sessions",
-                {"title": "Benchmark", "language": "en", "names": False},
+                {"title": f"Benchmark {index + 1}", "language": "en", "names": False},
                 {"Authorization": f"Bearer {self.key}"},
             )
         finally:
             http.close()
+        if status == 429:
+            raise LimitHit(f"POST /api/sessions answered 429 ({created}): the server limits "
+                           "this address, probably for failed guesses of codes, tokens and keys; "
+                           "raise FACILITATOR_GUESSES_PER_MINUTE")
         if status != 201:
             raise RuntimeError(f"POST /api/sessions answered {status}: {created}")
         code = created["code"]
+        try:
+            return await self._open_poll(port, timeout, code, created)
+        except ClosedBeforeHello as exc:
+            if close_refusal(exc.code) is None:
+                raise
+            raise LimitHit(explain({"close 1013": 1}, {}, 0, 0) + " (it was the moderator's "
+                           "or the presenter's connection)") from None
+
+    async def _open_poll(self, port: int, timeout: float, code: str,
+                         created: dict[str, Any]) -> Stage:
         moderator = await connect_client(
             HOST, port, f"/ws/{code}?token={created['moderator_token']}", timeout
         )
@@ -118,6 +138,8 @@ class Reference:
     def command_line(self) -> str:
         return "python -m bench.reference --host 127.0.0.1 --port PORT --options 4 --interval 0.05"
 
-    async def stage(self, port: int, timeout: float) -> Stage:
-        presenter = await connect_client(HOST, port, "/ws/REF?role=presenter", timeout)
-        return Stage("REF", "a1", False, presenter)
+    async def stage(self, port: int, timeout: float, index: int = 0) -> Stage:
+        """Room number `index`: the reference keeps one poll per path (/ws/REF1, /ws/REF2…)."""
+        code = f"REF{index + 1}"
+        presenter = await connect_client(HOST, port, f"/ws/{code}?role=presenter", timeout)
+        return Stage(code, "a1", False, presenter)

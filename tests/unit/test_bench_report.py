@@ -1,12 +1,26 @@
-"""The pure parts of the benchmark: percentiles, the burst figures, the report."""
+"""The pure parts of the benchmark: percentiles, the burst figures, the report, the limits."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from bench.observe import observations
+from bench.limits import SERVER_LIMITS, close_refusal, explain, join_refusal, server_environment
+from bench.observe import cpu_per_vote_ms, observations
+from bench.reference import MAX_ROOMS, Rooms
 from bench.report import DEFAULT_INTRO, MARKER, keep_intro, num, ratio, render
-from bench.stats import SeenAt, Vote, analyse_burst, percentile, summarise, trend
+from bench.run import logged_errors
+from bench.stats import (
+    SeenAt,
+    Session,
+    Vote,
+    analyse_burst,
+    analyse_sessions,
+    percentile,
+    summarise,
+    trend,
+)
 from bench.wsclient import frame
 
 
@@ -254,3 +268,231 @@ def test_the_archive_is_measured_on_the_recorded_log() -> None:
     events = load(LOG)
     assert events[0].type == "session.created" and events[-1].type == "session.closed"
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
+
+
+# Several sessions at once, many phones in one session, and the server's protective limits.
+
+def two_sessions() -> list[Session]:
+    """Two sessions whose seqs overlap: each vote must be looked up on its own beamer."""
+    a = ([Vote(0, 10.000, 10.005, 11, session="A"), Vote(2, 10.010, 10.015, 12, session="A")],
+         [(10.020, 11), (10.070, 12)],
+         [[(10.030, 11), (10.080, 12)], [(10.090, 12)]])
+    b = ([Vote(1, 10.000, 10.004, 11, session="B"),
+          Vote(3, 10.020, 10.030, error="busy", session="B")],
+         [(10.100, 11)],
+         [[(10.110, 11)], [(10.050, 9)]])  # the second phone of B never got its final tally
+    return [a, b]
+
+
+def test_analyse_sessions_looks_each_vote_up_on_its_own_beamer() -> None:
+    result = analyse_sessions(two_sessions())
+    assert result.phones == 4
+    assert result.sent == 4
+    assert result.acked == 3
+    assert result.errors == {"busy": 1}
+    # A: 20 ms and 60 ms on A's beamer; B: seq 11 reached B's beamer only at 10.100 (100 ms),
+    # although A's beamer showed a seq 11 at 10.020 (looked up there, it would be 20 ms)
+    assert result.beamer_ms.count == 3
+    assert result.beamer_ms.max == pytest.approx(100.0)
+    assert result.beamer_ms.mean == pytest.approx(60.0)
+    assert result.unseen == 0
+    # final tallies: A (last vote sent 10.010) 70 and 80 ms; B (last sent 10.020) 90 ms
+    assert result.final_reach_ms.count == 3
+    assert result.final_reach_ms.max == pytest.approx(90.0)
+    assert result.final_missing == 1
+    assert result.final_seq == 12
+    assert result.window_s == pytest.approx(0.110)
+
+
+def test_two_equal_sessions_have_the_latencies_of_one() -> None:
+    votes, presenter, phones = burst()
+    one = analyse_burst(votes, presenter, phones)
+    two = analyse_sessions([(votes, presenter, phones), (votes, presenter, phones)])
+    assert (two.sent, two.acked, two.phones) == (2 * one.sent, 2 * one.acked, 2 * one.phones)
+    assert two.errors == {k: 2 * v for k, v in one.errors.items()}
+    for name in ("ack_ms", "beamer_ms", "final_reach_ms"):
+        mine, theirs = getattr(two, name), getattr(one, name)
+        assert mine.count == 2 * theirs.count
+        assert (mine.p50, mine.p99, mine.max) == (theirs.p50, theirs.p99, theirs.max)
+    assert two.final_missing == 2 * one.final_missing
+    assert two.window_s == one.window_s
+    assert two.tallies_per_phone_s == pytest.approx(one.tallies_per_phone_s)
+
+
+def with_cpu(result: dict, cpu_s: float, p99: float) -> dict:
+    """A copy of a result whose burst used cpu_s of server CPU and had ack/beamer p99."""
+    out = copy.deepcopy(result)
+    burst = out["bursts"][0]
+    burst["extra"]["server_cpu_s"] = cpu_s
+    burst["ack_ms"]["p99"] = p99
+    burst["beamer_ms"]["p99"] = p99
+    return out
+
+
+def sessions_plan(**more) -> dict:
+    return {**PLAN, "phones": 20, "sessions_at_once": 10, "large_phones": 5000, **more}
+
+
+def test_cpu_per_vote() -> None:
+    result = result_dict("facilitator")  # 3 votes acknowledged, 0.5 s of server CPU
+    assert cpu_per_vote_ms(result, 0) == pytest.approx(500 / 3)
+    assert cpu_per_vote_ms(result, 1) is None
+    assert cpu_per_vote_ms(None, 0) is None
+
+
+def test_render_has_ten_sessions_against_one() -> None:
+    one = {"facilitator": with_cpu(result_dict("facilitator"), 0.3, 50.0),
+           "reference": with_cpu(result_dict("reference"), 0.3, 40.0)}
+    ten = {"facilitator": with_cpu(result_dict("facilitator"), 0.45, 75.0),
+           "reference": with_cpu(result_dict("reference"), 0.31, 40.0)}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", sessions_plan(), one,
+                  sessions=ten)
+    generated = text.split(MARKER)[1]
+    assert "20 phones in one session, then the same 20 phones in ten sessions at once" in generated
+    assert "### Ten sessions at once" in generated
+    assert "The same 20 phones in ten sessions of 2 on one server" in generated
+    assert "| **Ten sessions at once: connecting** | | | |" in generated
+    assert "| **Ten sessions at once: burst 1 (first votes)** | | | |" in generated
+    # 0.45 s / 3 votes = 150 ms per vote against 100 ms with one session
+    assert "| server CPU per acknowledged vote, ms | 150 | 103 | 1.45× |" in generated
+    assert ("| server CPU per acknowledged vote, ten sessions ÷ one session (burst 1) "
+            "| 1.50× | 1.03× | – |") in generated
+    assert "| ack latency p99, ten sessions ÷ one session | 1.50× | 1.00× | – |" in generated
+    assert "| vote-to-beamer p99, ten sessions ÷ one session | 1.50× | 1.00× | – |" in generated
+    assert ("facilitator, burst 1: with ten sessions of 2 phones the server used 150.00 ms of "
+            "CPU per acknowledged vote, with one session of 20 phones 100.00 ms (1.50×): ten "
+            "sessions cost more per vote than one; ack p99 75 ms against 50 ms") in generated
+    assert "reference, burst 1:" in generated and "about the same per vote" in generated
+    assert "run again before trusting" not in generated
+    one["facilitator"]["bursts"][0]["extra"]["others_cpu_pct"] = 61.0
+    disturbed = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", sessions_plan(), one,
+                       sessions=ten)
+    assert ("; other processes on the machine used 61% of a core during one of the two bursts, "
+            "so run again before trusting the difference.") in disturbed
+    # the errors of the burst are named, with the one-session count beside them
+    assert "facilitator, burst 1 with ten sessions: 3 of 5 votes acknowledged (errors: " \
+           "rate_limited ×1, timeout ×1); with one session 3 of 5." in generated
+    # the one-session table is still there, with the new row
+    assert "### Figures" in generated and "| **Burst 1 (first votes)** | | | |" in generated
+    assert generated.index("### Figures") < generated.index("### Ten sessions at once")
+    assert "Several sessions at once: each session is set up as above" in generated
+
+
+def test_ten_sessions_alone_have_no_comparison_rows() -> None:
+    ten = {"facilitator": result_dict("facilitator")}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench --stage sessions", "today",
+                  sessions_plan(), {}, sessions=ten)
+    assert "### Ten sessions at once" in text
+    assert "÷ one session" not in text
+    assert "### Figures" not in text
+    assert "(no one-session figures in this run to compare with)" in text
+
+
+def test_render_has_the_large_session() -> None:
+    large = {"facilitator": result_dict("facilitator"), "reference": result_dict("reference")}
+    large["facilitator"]["connect"].update(connected=5, per_s=812.0, server_cpu_s=6.25,
+                                           retries={"join answered 503 (busy), sent again": 2})
+    plan = sessions_plan(large_phones=5, phones=2000)
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", plan, {}, large=large)
+    generated = text.split(MARKER)[1]
+    assert "5 phones in one session (one burst spread over 1 s)" in generated
+    assert "### 5 phones in one session" in generated
+    assert "| **5 phones in one session: connecting** | | | |" in generated
+    assert "| **5 phones in one session: burst 1 (first votes)** | | | |" in generated
+    assert "| join + connect rate, phones/s (reference: connect only) | 812 | 5.00 | – |" \
+        in generated
+    assert "| server CPU while connecting, s | 6.25 | 0.10 | 62.5× |" in generated
+    assert ("| final tally on every phone, after the last vote was sent, p50 / p95 / p99 / max, "
+            "ms | 55.0 / 60.0 / 60.0 / 60.0 |") in generated
+    assert ("facilitator: 5 of 5 phones joined and connected at 812 phones/s, with 6.2 s of "
+            "server CPU while they joined (the reference, which has no join: 5 phones/s, "
+            "0.1 s).") in generated
+    assert "join answered 503 (busy), sent again ×2 (busy answers while joining)" in generated
+    assert ("facilitator, burst 1: 3 of 5 votes acknowledged (errors: rate_limited ×1, "
+            "timeout ×1); the final tally reached 99% of the phones 60 ms after the last "
+            "vote was sent, the last phone 60 ms; 2 phones never received it.") in generated
+
+
+def test_render_says_which_limit_stopped_a_run() -> None:
+    message = explain({"join 429 rate_limited": 1880}, {"join 429 rate_limited": "Too many"},
+                      120, 2000, environ={"FACILITATOR_JOINS_PER_ADDRESS": "120"})
+    stopped = {"name": "facilitator", "phones": 2000, "bursts": [], "notes": [],
+               "failure": message, "limit_hit": True}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN,
+                  {"facilitator": stopped})
+    assert ("**The facilitator run stopped at a limit:** facilitator refused the load at a "
+            "protective limit after 120 of 2,000 phones had connected: 1,880 joins answered "
+            'HTTP 429 (rate_limited): "Too many"') in text
+    assert "FACILITATOR_JOINS_PER_ADDRESS (now 120)" in text
+    assert "FACILITATOR_JOINS_PER_MINUTE (now 100000)" in text
+
+
+def test_render_names_errors_the_server_logged_and_notes() -> None:
+    ours = {**result_dict("facilitator"),
+            "notes": ["only 187 of 200 phones connected (join HTTP 503 ×13)"],
+            "server_errors": {"count": 264, "last": "ERROR writer of session K3 failed",
+                              "exception": "sqlite3.OperationalError: cannot start"}}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", sessions_plan(), {},
+                  sessions={"facilitator": ours})
+    assert ("Note on the facilitator run with ten sessions: only 187 of 200 phones connected "
+            "(join HTTP 503 ×13).") in text
+    assert ("The facilitator server logged 264 errors with ten sessions; the last: "
+            "`ERROR writer of session K3 failed`, the last exception: "
+            "`sqlite3.OperationalError: cannot start`.") in text
+
+
+def test_logged_errors_counts_error_lines(tmp_path) -> None:
+    log = tmp_path / "server.log"
+    log.write_text("2026 WARNING x: slow\n2026 ERROR a: first\nTraceback (most recent call last):"
+                   "\n  File x\nsqlite3.OperationalError: cannot start\n2026 ERROR a: second\n")
+    assert logged_errors(log) == {"count": 2, "last": "2026 ERROR a: second",
+                                  "exception": "sqlite3.OperationalError: cannot start"}
+    log.write_text("2026 WARNING x: slow\n")
+    assert logged_errors(log) is None
+    assert logged_errors(tmp_path / "missing.log") is None
+
+
+def test_refusals_at_a_limit_are_recognised() -> None:
+    assert join_refusal(429, {"error": {"code": "rate_limited", "message": "…"}}) == \
+        "join 429 rate_limited"
+    assert join_refusal(409, {"error": {"code": "limit_reached"}}) == "join 409 limit_reached"
+    assert join_refusal(503, {"error": {"code": "busy"}}) is None  # sent again, not a limit
+    assert join_refusal(503, "Service Unavailable") == "join 503 refused"  # uvicorn's limit
+    assert join_refusal(201, {"token": "t"}) is None
+    assert join_refusal(404, {"error": {"code": "not_found"}}) is None
+    assert close_refusal(1013) == "close 1013"
+    assert close_refusal(4401) is None and close_refusal(None) is None
+
+
+def test_explain_names_the_setting_to_raise() -> None:
+    full = explain({"join 409 limit_reached": 3}, {}, 2000, 2003, environ={})
+    assert "3 joins answered HTTP 409 (limit_reached)" in full
+    assert "the limit on participants per session" in full
+    assert "Raise FACILITATOR_MAX_PARTICIPANTS (now 50000)" in full
+    closed = explain({"close 1013": 7}, {}, 12000, 12007, environ={})
+    assert "7 WebSocket connections closed with code 1013" in closed
+    assert "Raise FACILITATOR_MAX_CONNECTIONS (now 12000)" in closed
+    shut = explain({"join 409 session_not_open": 1}, {}, 0, 5, environ={})
+    assert "not a limit" in shut and "Raise" not in shut
+    assert "after" not in explain({"close 1013": 1}, {}, 0, 0, environ={})
+
+
+def test_the_server_gets_the_limits_unless_the_caller_set_them() -> None:
+    assert server_environment({}) == SERVER_LIMITS
+    mine = server_environment({"FACILITATOR_MAX_PARTICIPANTS": "10", "HOME": "/root"})
+    assert mine["FACILITATOR_MAX_PARTICIPANTS"] == "10"
+    assert mine["FACILITATOR_JOINS_PER_ADDRESS"] == SERVER_LIMITS["FACILITATOR_JOINS_PER_ADDRESS"]
+    assert "HOME" not in mine
+    # far above the largest stage: 5,000 phones, all from one address
+    assert all(int(v) >= 10_000 for k, v in SERVER_LIMITS.items()
+               if k != "FACILITATOR_CONNECTIONS_PER_TOKEN")
+
+
+def test_the_reference_keeps_one_room_per_path() -> None:
+    rooms = Rooms(options=4, interval=0.05)
+    first = rooms.get("/ws/REF1?role=presenter")
+    assert first is rooms.get("/ws/REF1") and first is not None
+    assert rooms.get("/ws/REF2") is not first
+    assert len(rooms.polls) == 2
+    rooms.polls.update({f"/ws/X{i}": first for i in range(MAX_ROOMS)})
+    assert rooms.get("/ws/new") is None  # bounded
