@@ -218,7 +218,9 @@ def parse(text: str | bytes | None) -> Inbound:
     """Check one inbound frame; raise ProtocolError with a stable code when it is wrong."""
     if not isinstance(text, str):
         raise ProtocolError("bad_message", N_("Only JSON text frames are accepted."))
-    if len(text) > MAX_FRAME:
+    # In bytes of UTF-8, as documented; encoding is needed only when the text could be over.
+    if len(text) > MAX_FRAME or (len(text) * 4 > MAX_FRAME
+                                 and len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME):
         raise ProtocolError("too_large", N_("The message is larger than {limit} bytes."),
                             limit=MAX_FRAME)
     message = loads(text)

@@ -1,8 +1,10 @@
-"""Rate limits by key (a network address, a session): token buckets in bounded memory.
+"""Rate limits by key (a network address, a session) in bounded memory.
 
 Used at the edge for joins per address and per session, and for failed guesses of codes,
-tokens and keys. A bucket holds `per_minute` tokens and refills at that rate, so a room of
-people joining at once is let in while a script is slowed to the steady rate.
+tokens and keys. Each key counts what it used; the count drains at `per_minute` a minute, and
+a key may act while its count is below `per_minute`. So a room of people joining at once is
+let in, a script is slowed to the steady rate, and a limit the moderator lifts gives room at
+once (a bucket of tokens left would keep the old, nearly empty level and only refill slowly).
 """
 
 from __future__ import annotations
@@ -16,35 +18,36 @@ class RateLimiter:
     def __init__(self, per_minute: float, *, keys: int = 50_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.per_minute = per_minute
-        self.keys = keys  # the most buckets kept; the least recently used go first
+        self.keys = keys  # the most keys kept; the least recently used go first
         self.clock = clock
-        self._buckets: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
+        self._used: OrderedDict[Hashable, tuple[float, float]] = OrderedDict()
 
-    def _tokens(self, key: Hashable, per_minute: float) -> float:
-        found = self._buckets.get(key)
+    def _used_now(self, key: Hashable, per_minute: float) -> float:
+        found = self._used.get(key)
         if found is None:
-            return per_minute
-        tokens, stamp = found
-        return min(per_minute, tokens + (self.clock() - stamp) * per_minute / 60.0)
+            return 0.0
+        used, stamp = found
+        return max(0.0, used - (self.clock() - stamp) * per_minute / 60.0)
 
     def available(self, key: Hashable, per_minute: float | None = None) -> bool:
         """Whether `key` may act now, without counting it."""
-        return self._tokens(key, per_minute or self.per_minute) >= 1.0
+        rate = per_minute or self.per_minute
+        return self._used_now(key, rate) + 1.0 <= rate
 
     def take(self, key: Hashable, per_minute: float | None = None) -> bool:
         """Count one action of `key`; False (and nothing counted) when it is over the rate."""
         rate = per_minute or self.per_minute
-        tokens = self._tokens(key, rate)
-        if tokens < 1.0:
+        used = self._used_now(key, rate)
+        if used + 1.0 > rate:
             return False
-        self._buckets[key] = (tokens - 1.0, self.clock())
-        self._buckets.move_to_end(key)
-        while len(self._buckets) > self.keys:
-            self._buckets.popitem(last=False)
+        self._used[key] = (used + 1.0, self.clock())
+        self._used.move_to_end(key)
+        while len(self._used) > self.keys:
+            self._used.popitem(last=False)
         return True
 
     def retry_after(self, key: Hashable, per_minute: float | None = None) -> int:
         """Whole seconds until `key` may act again."""
         rate = per_minute or self.per_minute
-        missing = 1.0 - self._tokens(key, rate)
-        return max(1, int(missing * 60.0 / rate + 0.999)) if missing > 0 else 0
+        over = self._used_now(key, rate) + 1.0 - rate
+        return max(1, int(over * 60.0 / rate + 0.999)) if over > 0 else 0

@@ -61,7 +61,7 @@ def test_memory_is_bounded() -> None:
     limiter = RateLimiter(1, keys=100, clock=clock)
     for n in range(1000):
         assert limiter.take(n)
-    assert len(limiter._buckets) == 100
+    assert len(limiter._used) == 100
     assert not limiter.take(999), "the most recent keys are kept"
     assert limiter.take(0), "the oldest were forgotten"
 
@@ -175,3 +175,11 @@ def test_install_puts_one_filter_on_each_handler_and_uninstall_removes_it() -> N
         assert not handler.filters
     finally:
         logger.removeHandler(handler)
+
+
+def test_a_lifted_limit_gives_room_at_once() -> None:
+    now = [0.0]
+    limiter = RateLimiter(10, clock=lambda: now[0])
+    assert sum(limiter.take("room") for _ in range(20)) == 10
+    # The moderator lifts the limit to 1,000: the room's ten joins leave 990 free now.
+    assert sum(limiter.take("room", 1000) for _ in range(50)) == 50
