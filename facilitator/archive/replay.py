@@ -43,6 +43,7 @@ class _Walker:
         self.timeline = Timeline()
         self.phase: str | None = None
         self.current: str | None = None
+        self.open: set[str] = set()  # activities open for input now
 
     def _end_phase(self, at: float) -> None:
         if self.phase is not None:
@@ -51,7 +52,11 @@ class _Walker:
             self.phase = None
 
     def _lock(self, activity: str, at: float) -> None:
-        self.timeline.locked[activity] = at
+        # Only an activity that is open for input is locked: a lock the moderator gave
+        # earlier keeps its time when the next activation (or the close) follows.
+        if activity in self.open:
+            self.open.discard(activity)
+            self.timeline.locked[activity] = at
 
     def see(self, event: Event) -> None:
         t, d, at = event.type, event.data, event.at
@@ -70,16 +75,19 @@ class _Walker:
             line.joins.append(at)
         elif t in {"group.created", "group.renamed"}:
             line.group_names[d["group"]] = d["name"]
+        elif t == "phase.ended":
+            self._end_phase(at)
         elif t == "phase.started":
             self._end_phase(at)
             self.phase = d["phase"]
             line.runs.setdefault(d["phase"], []).append((at, None))
         elif t in {"activity.activated", "activity.unlocked"}:
-            # The activity that was current before is locked by this, without an event of
-            # its own (SessionState.apply does the same).
+            # The activity that was current before is locked by this; logs of protocol 1.1
+            # say so with an activity.locked event first, older ones do not.
             if self.current is not None and self.current != d["activity"]:
                 self._lock(self.current, at)
             self.current = d["activity"]
+            self.open.add(d["activity"])
             line.activated.setdefault(d["activity"], at)
         elif t == "activity.locked":
             self._lock(d["activity"], at)

@@ -179,6 +179,8 @@ def apply(state: SessionState, kind: str, d: dict[str, Any], at: float) -> None:
         for key in ("title", "minutes", "notes", "timer"):
             if key in d:
                 setattr(phase, key, d[key])
+    elif kind == "phase.ended":
+        end_phase(state, at)
     elif kind == "phase.started":
         end_phase(state, at)
         state.phases[d["phase"]].started = at

@@ -202,13 +202,36 @@ def _transition(state: SessionState, command: Command) -> Decision:
     if event == "activity.activated" and KINDS[activity.kind].uses_items \
             and activity.items is None:
         data["items"] = resolve(activity.config["items"], _lookup(state))
-    return Decision([(event, data)])
+    events: list[tuple[str, dict[str, Any]]] = []
+    if event in {"activity.activated", "activity.unlocked"} and state.current != activity.id:
+        # Making another activity current locks the one before: said by an event of its
+        # own, so that the log and every client see it (protocol 1.1).
+        events += _lock_current(state)
+    return Decision([*events, (event, data)])
+
+
+def _lock_current(state: SessionState) -> list[tuple[str, dict[str, Any]]]:
+    current = state.activities.get(state.current) if state.current else None
+    if current is None or current.status != "active":
+        return []
+    return [("activity.locked", {"activity": current.id})]
+
+
+def _close(state: SessionState, command: Command) -> Decision:
+    """Closing ends the current phase, stops the timer and locks the current activity,
+    each with its own event before session.closed (protocol 1.1)."""
+    events = _lock_current(state)
+    if state.phase is not None:
+        events.append(("phase.ended", {"phase": state.phase}))
+    if state.timer is not None:
+        events.append(("timer.stopped", {}))
+    return Decision([*events, ("session.closed", {})])
 
 
 HANDLERS: dict[str, Handler] = {
     "session.open": _lifecycle("session.opened"),
     "session.start": _lifecycle("session.started"),
-    "session.close": _lifecycle("session.closed"),
+    "session.close": _close,
     "participant.join": _join,
     "participant.rename": _rename,
     "activity.create": _create,

@@ -26,8 +26,12 @@ class Actor:
 
     @property
     def key(self) -> str:
-        """The namespace of this actor's command ids (idempotency)."""
-        return self.participant or self.role
+        """The namespace of this actor's command ids (idempotency): each credential has its
+        own, so that two consoles (the owner's and a co-moderator's) never answer each other's
+        commands."""
+        if self.participant:
+            return self.participant
+        return self.role if self.owner else f"co{self.role}"
 
 
 @dataclass(frozen=True)

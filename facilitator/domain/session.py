@@ -123,6 +123,7 @@ class Participant:
     name: str | None
     joined: float
     where: str | None = None  # "room" or "online" (hybrid sessions)
+    since: int = 0  # the seq of the event that made this participant
 
 
 @dataclass
@@ -186,7 +187,8 @@ class SessionState:
                 self.timer = None
         elif event.type == "participant.joined":
             self.participants[d["participant"]] = Participant(d["participant"], d["name"],
-                                                              event.at, d.get("where"))
+                                                              event.at, d.get("where"),
+                                                              event.seq)
         elif event.type == "session.noted":
             self.notes = d["notes"]
         elif event.type == "session.limits_set":

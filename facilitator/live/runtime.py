@@ -308,8 +308,12 @@ class SessionRuntime:
 
     # -- connections ---------------------------------------------------------------------
 
-    def _hello(self, connection: Connection, resumed: bool = False) -> str:
+    def _hello(self, connection: Connection, resumed_from: int | None = None) -> str:
+        """A complete hello, or (resumed_from) the hello of a replay: its seq is the point
+        the replay starts from, so that a client that drops right after it and resumes from
+        the last seq it saw gets the same events again (protocol 1.1)."""
         state = self.state
+        resumed = resumed_from is not None
         who = connection.participant
         you = mine = None
         group = None
@@ -319,7 +323,8 @@ class SessionRuntime:
             connection.standing = (group, you["spokesperson"])
             mine = state.mine(who)
         session = None if resumed else state.view(connection.audience, group)
-        return protocol.encode(protocol.hello(connection.audience, state.seq, session, you,
+        seq = state.seq if resumed_from is None else resumed_from
+        return protocol.encode(protocol.hello(connection.audience, seq, session, you,
                                               mine, now=iso(time.time()), resumed=resumed))
 
     def _channel(self, connection: Connection) -> str:
@@ -337,12 +342,14 @@ class SessionRuntime:
                   if event_seq > seq]
         if any(connection.channel not in per_channel for _, per_channel in missed):
             return False
-        if connection.participant is not None and any(
-                seq < event_seq for event_seq in self._regrouped):
-            # The participant may have changed group meanwhile: the events of the new group
-            # would not fit the state of the old one, so start over with a complete hello.
+        who = connection.participant
+        if who is not None and (seq < self.state.participants[who].since or any(
+                seq < event_seq for event_seq in self._regrouped)):
+            # From before the participant existed (nothing of that time is theirs to see),
+            # or the participant may have changed group meanwhile (the events of the new
+            # group would not fit the state of the old one): a complete hello instead.
             return False
-        connection.offer(self._hello(connection, resumed=True))
+        connection.offer(self._hello(connection, resumed_from=seq))
         for _, per_channel in missed:
             text = per_channel[connection.channel]
             if text is not None:

@@ -22,6 +22,7 @@ export function reduceSession(session, name, data, at) {
   switch (name) {
     case "phase.created":
     case "phase.updated":
+    case "phase.ended":
     case "phase.started": {
       put(data.previous);
       const phase = put(data.phase);

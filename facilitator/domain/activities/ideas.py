@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from facilitator.domain.activities.base import ANY_STATUS, OPEN, Activity, IdSource, Kind, Rule
-from facilitator.domain.activities.ideas_model import Idea, IdeasData, _full, _public, _root
+from facilitator.domain.activities.ideas_model import (
+    Idea,
+    IdeasData,
+    _ancestors,
+    _full,
+    _public,
+    _root,
+)
 from facilitator.domain.errors import N_, Invalid, LimitReached, NotFound, NotYours
 from facilitator.domain.model import Audience, Command, Decision, Event, clean_text
 
@@ -294,6 +301,12 @@ class Ideas(Kind):
             for key in ("into", "from"):
                 if key in d:
                     out[key] = _full(data, data.ideas[d[key]])
+            # A change to a duplicate (or a merge or unmerge) changes the `merged` list and the
+            # support of every idea it is (or was) merged into, up to the one on the wall.
+            below = data.ideas[d["from"]] if event.type == "idea.unmerged" else idea
+            ancestors = _ancestors(data, below)
+            if ancestors:
+                out["ancestors"] = [_full(data, a) for a in ancestors]
             return out
         if not self._wall_visible(activity, audience):
             return None

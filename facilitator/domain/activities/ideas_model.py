@@ -60,6 +60,15 @@ def _merged(data: IdeasData, idea: Idea, public: bool = False) -> list[dict[str,
             if not public or not (d.hidden or d.withdrawn)]
 
 
+def _ancestors(data: IdeasData, idea: Idea) -> list[Idea]:
+    """The ideas this one is merged into, nearest first, up to the one on the wall."""
+    found = []
+    while idea.merged_into is not None:
+        idea = data.ideas[idea.merged_into]
+        found.append(idea)
+    return found
+
+
 def _root(data: IdeasData, idea: Idea) -> Idea:
     """The idea on the wall that this one is merged into (itself when not merged)."""
     while idea.merged_into is not None:
