@@ -22,7 +22,7 @@ from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
-from facilitator.web import api, archive, pages, ws
+from facilitator.web import api, archive, openapi, pages, ws
 from facilitator.web.common import WebError, handle_error
 from facilitator.web.headers import SecuredStarlette
 from facilitator.web.limiter import RateLimiter
@@ -61,6 +61,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/api/sessions", api.create_session, name="api_create", methods=["POST"]),
         Route("/api/sessions/{code}/join", api.join_session, name="api_join",
               methods=["POST"]),
+        Route("/api/openapi.json", openapi.openapi_json, name="openapi"),
         WebSocketRoute("/ws/{code}", ws.live, name="ws"),
         Mount("/static", StaticFiles(directory=asset_dir("static")), name="static"),
     ]

@@ -20,6 +20,7 @@ from facilitator.live.archiving import REPORT, Archiver
 from facilitator.live.runtime import SessionRuntime
 from facilitator.web import auth, guard
 from facilitator.web.common import WebError, render
+from facilitator.web.routedoc import FIND, MODERATOR_TOKEN, Answer, Doc
 from facilitator.web.sessions import find
 
 log = logging.getLogger(__name__)
@@ -70,3 +71,32 @@ def written(archiver: Archiver, session: str, timezone: str) -> str | None:
     except (OSError, ValueError):
         return None
     return datetime.fromtimestamp(stamp, ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+# -- What the routes above do, for the OpenAPI document (web/openapi.py) -----------------------
+
+DOCS = [
+    Doc("moderator_archive", "Write the documentation now",
+        "Writes the session's documentation from its event log into the server's "
+        "`<sessions dir>/<session id>/` (README.md, report.html, results.json, a CSV per "
+        "activity; docs/archive.md), in any state of the session, replacing an earlier "
+        "write: the console's \"write now\" button. No body; nothing is answered but where "
+        "to go next.", "Documentation", "POST",
+        answers=(Answer(303, "Written: back to the moderator console's documentation panel "
+                             "(`/moderate/<CODE>/<token>#h-archive`).", headers=("Location",)),
+                 Answer(500, "The documentation could not be written: an error page.",
+                        media="text/html")),
+        refusals=FIND, params={"token": MODERATOR_TOKEN}),
+    Doc("moderator_archive_zip", "Download the documentation as a zip",
+        "The session's documentation folder as one zip, written first when it has not "
+        "been written yet (in any state of the session). Every entry is under "
+        "`<session id>/`: `README.md`, `report.html`, `results.json`, `csv/NN-<slug>.csv`, "
+        "and what else the folder holds (the plan file `plan.toml` of a session made from "
+        "one, `report.pdf` from `facilitator archive --pdf`). Entries are sorted and dated "
+        "1980-01-01, so the same folder always gives the same bytes. The files are not "
+        "served one by one.", "Documentation",
+        answers=(Answer(200, "The zip.", media="application/zip",
+                        headers=("Content-Disposition", "Cache-Control-no-store",
+                                 "Referrer-Policy")),),
+        refusals=FIND, params={"token": MODERATOR_TOKEN}),
+]

@@ -11,14 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import unicodedata
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
+import msgspec
 from starlette.requests import Request
 
 from facilitator.domain.errors import N_
 from facilitator.live import protocol
 from facilitator.web.common import WebError
+
+Body = TypeVar("Body", bound=msgspec.Struct)
 
 BODY_LIMIT = 16 * 1024  # the largest JSON or form we expect is far below (a title, a name)
 FORM_FIELDS = 20
@@ -79,6 +82,32 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise WebError("invalid", N_("The request contains text that is not valid Unicode "
                                      "or is nested too deeply."))
     return value
+
+
+async def read(request: Request, kind: type[Body]) -> Body:
+    """The JSON body as `kind` (one of web/schemas.py): a field `kind` does not have is
+    refused with 400 bad_message. A value of the wrong type is handed on as it came, for the
+    domain to refuse with its own sentence in the session's language (as it refuses a plan
+    file's or the command line's); the few it tolerates (a name where the session takes no
+    names, which it ignores; moderators empty in another way than [] or null) keep working."""
+    body = await read_json(request)
+    unknown = sorted(set(body) - set(kind.__struct_fields__))
+    if unknown:
+        raise WebError("bad_message", N_("Unknown field: {key}."), {"key": unknown[0]})
+    try:
+        return msgspec.convert(body, kind, strict=True)
+    except msgspec.ValidationError:
+        # A Struct's constructor checks no types; a missing required field is null, as
+        # before the types were defined.
+        missing = {f.name: None for f in msgspec.structs.fields(kind) if f.required}
+        return kind(**{**missing, **body})
+
+
+async def read_form_as(request: Request, kind: type[Body]) -> Body:
+    """The fields of one of our forms (read_form) that `kind` names; others are ignored."""
+    fields = await read_form(request)
+    return kind(**{name: value for name, value in fields.items()
+                   if name in kind.__struct_fields__})
 
 
 async def read_form(request: Request) -> dict[str, str]:

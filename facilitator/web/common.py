@@ -6,11 +6,12 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
 from facilitator.domain.errors import N_, Refusal
 from facilitator.i18n import negotiate, translate, translations
+from facilitator.web.schemas import ErrorBody, ErrorDetail, answer
 
 # HTTP status of each refusal code (STYLE.md, point 10): one table, used by every handler.
 STATUS = {
@@ -76,8 +77,8 @@ async def handle_error(request: Request, exc: Exception) -> Response:
     message = translate(lang, error.message, error.params)
     response: Response
     if request.url.path.startswith("/api/"):
-        response = JSONResponse({"error": {"code": error.code, "message": message}},
-                                status_code=status)
+        response = answer(ErrorBody(ErrorDetail(error.code, message)),  # type: ignore[arg-type]
+                          status)
     else:
         response = render(request, "site/error.html", {"message": message, "status": status},
                           lang=lang, status=status)

@@ -13,8 +13,22 @@ from facilitator.domain.model import iso
 from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
 from facilitator.web import archive, auth, cookies, guard
-from facilitator.web.body import read_form
+from facilitator.web.body import read_form_as
 from facilitator.web.common import WebError, language, render
+from facilitator.web.routedoc import (
+    ANYONE,
+    FIND,
+    FORM_BODY,
+    GUESSES,
+    MODERATOR_TOKEN,
+    PAGE_FORM,
+    PRESENTER_TOKEN,
+    UNKNOWN,
+    Answer,
+    Body,
+    Doc,
+)
+from facilitator.web.schemas import CreateForm, JoinForm, LoginForm
 from facilitator.web.sessions import find, join, links, participant_of
 from facilitator.web.strings import js_strings
 
@@ -58,10 +72,9 @@ async def join_page(request: Request) -> Response:
                                 status_code=303)
     if request.method == "POST":
         try:
-            form = await read_form(request)
-            where = form.get("where")
-            participant = await join(request, runtime, form.get("name"),
-                                     where if where in {"room", "online"} else None)
+            form = await read_form_as(request, JoinForm)
+            participant = await join(request, runtime, form.name,
+                                     form.where if form.where in {"room", "online"} else None)
         except WebError as exc:
             error = translate(lang, exc.message, exc.params)
             status, headers = exc.status, exc.headers
@@ -165,8 +178,7 @@ async def console_page(request: Request) -> Response:
 
 async def console_login(request: Request) -> Response:
     guard.check(request)
-    form = await read_form(request)
-    key = form.get("key", "")
+    key = (await read_form_as(request, LoginForm)).key
     expected: str = request.app.state.organiser_key
     if not hmac.compare_digest(key.strip().encode(), expected.encode()):
         guard.failed(request)
@@ -181,13 +193,99 @@ async def console_login(request: Request) -> Response:
 async def console_create(request: Request) -> Response:
     if not organiser(request):
         return RedirectResponse(request.url_for("console"), status_code=303)
-    form = await read_form(request)
-    lang = form.get("language", "de") if form.get("language") in {"de", "en"} else "de"
+    form = await read_form_as(request, CreateForm)
+    lang = form.language if form.language in {"de", "en"} \
+        else request.app.state.settings.language
     try:
-        runtime = await request.app.state.registry.create(
-            form.get("title", ""), lang, form.get("names") == "on")
+        runtime = await request.app.state.registry.create(form.title, lang, form.names == "on")
     except Refusal as refusal:
         message = translate(language(request), refusal.message, refusal.params)
         return await console(request, message, 400)
     found = links(request.app.state.settings.base_url, request.app.state.secret, runtime)
     return RedirectResponse(found.moderator_url, status_code=303)
+
+
+# -- What the pages do, for the OpenAPI document (web/openapi.py) --------------------------------
+
+LANG = {"lang": "`de` or `en`: the page's language, over the browser's Accept-Language (and "
+                "the server's `language` setting)."}
+PAGE = "text/html"
+
+DOCS = [
+    Doc("home", "Home page",
+        "A field for the join code; its form GETs `/join`.", "Pages",
+        answers=(Answer(200, "The page.", media=PAGE),), query=LANG),
+    Doc("join_code", "Find a session by its code",
+        "Where the home page's form goes. An unknown code is answered with the home page "
+        "again, saying so (404); it counts as a failed guess unless it was blank.", "Pages",
+        answers=(Answer(303, "To the join page `/j/<CODE>`.", headers=("Location",)),),
+        refusals=(*GUESSES, *UNKNOWN),
+        query={"code": "The code as typed (case, spaces and hyphens do not matter; at most "
+                       "40 characters are read).", **LANG}),
+    Doc("join", "Join page",
+        "The page a phone opens from the QR code: the join form while the session is open or "
+        "live, else a notice. A browser that already holds a valid cookie `fp_<CODE>` is "
+        "sent on to its participant page.", "Pages",
+        answers=(Answer(200, "The page.", media=PAGE),
+                 Answer(303, "Already a participant: to `/s/<CODE>`.", headers=("Location",))),
+        refusals=FIND),
+    Doc("join", "Join with the form",
+        "The join form's POST, as `POST /api/sessions/<CODE>/join` but for browsers: the "
+        "same checks and limits, an answer as a page. A POST whose Origin (or Referer) "
+        "names another host is refused (403): another site cannot make its visitors join. "
+        "A browser that already holds a valid cookie `fp_<CODE>` keeps its identity and is "
+        "sent on without joining again.", "Pages", "POST",
+        answers=(Answer(303, "Joined (or already a participant): to `/s/<CODE>`, with the "
+                             "cookie `fp_<CODE>` when it joined now.",
+                        headers=("Location", "Set-Cookie-fp")),),
+        refusals=(("forbidden", "This form was sent from another website. Please open the "
+                                "join link again."),
+                  *FIND, *FORM_BODY,
+                  ("session_not_open", "This session is not open for joining."),
+                  ("rate_limited", "Too many people are joining this workshop right now. "
+                                   "Please try again in a minute."),
+                  ("limit_reached", "This session is full."),
+                  ("session_state", "The session is closed."),
+                  ("invalid", "The field name is longer than 40 characters."),
+                  ("busy", "The server is busy. Please try again.")),
+        body=Body(JoinForm, PAGE_FORM, {"name": "Ada", "where": "room"})),
+    Doc("participant", "Participant page",
+        "The phone's live page: it opens the WebSocket with the cookie `fp_<CODE>`. Without "
+        "a valid cookie, the browser is sent to the join page.", "Pages",
+        answers=(Answer(200, "The page.", media=PAGE),
+                 Answer(303, "No valid cookie: to `/j/<CODE>`.", headers=("Location",))),
+        refusals=FIND, security=("participantCookie", ANYONE)),
+    Doc("presenter", "Presenter (beamer) page",
+        "The join code, the QR code and the revealed results, for the projector.", "Pages",
+        answers=(Answer(200, "The page.", media=PAGE, headers=("Referrer-Policy",)),),
+        refusals=FIND, params={"token": PRESENTER_TOKEN}),
+    Doc("moderator", "Moderator console",
+        "Runs the session over the WebSocket. The owner's console also shows the "
+        "co-moderator invite link.", "Pages",
+        answers=(Answer(200, "The page.", media=PAGE, headers=("Referrer-Policy",)),),
+        refusals=FIND, params={"token": MODERATOR_TOKEN}),
+    Doc("console", "Organiser console",
+        "With the organiser cookie: every session with its moderator link and, once written, "
+        "its documentation's zip, and a form for a new session. Without: the login form.",
+        "Pages",
+        answers=(Answer(200, "The page.", media=PAGE),), security=("organiserCookie", ANYONE),
+        query=LANG),
+    Doc("console_login", "Log in to the organiser console",
+        "A wrong key is answered with the login form again, saying so (401), and counts as "
+        "a failed guess.", "Pages", "POST",
+        answers=(Answer(303, "Logged in: to `/console`, with the organiser cookie.",
+                        headers=("Location", "Set-Cookie-organiser")),),
+        refusals=(*GUESSES, ("unauthorised", "This organiser key is not right."), *FORM_BODY),
+        body=Body(LoginForm, PAGE_FORM, {"key": "…"})),
+    Doc("console_create", "Create a session from the organiser console",
+        "As `POST /api/sessions` with the organiser cookie instead of the key. A title the "
+        "domain refuses is answered with the console again, saying why (400).", "Pages",
+        "POST",
+        answers=(Answer(303, "Created: to the new session's moderator console (an absolute "
+                             "URL); without the organiser cookie, to `/console`.",
+                        headers=("Location",)),),
+        refusals=(*FORM_BODY, ("invalid", "The field title must not be empty.")),
+        security=("organiserCookie",),
+        body=Body(CreateForm, PAGE_FORM, {"title": "Klimaschutz im Quartier",
+                                          "language": "de", "names": "on"})),
+]

@@ -14,6 +14,7 @@ from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.web import auth, guard
 from facilitator.web.common import WebError
 from facilitator.web.limiter import RateLimiter
+from facilitator.web.schemas import SessionCreated
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,14 @@ def links(base_url: str, secret: bytes, runtime: SessionRuntime) -> Links:
                  f"{base_url}/moderate/{state.code}/{co}")
 
 
-def session_answer(base_url: str, secret: bytes, runtime: SessionRuntime) -> dict[str, Any]:
+def session_answer(base_url: str, secret: bytes, runtime: SessionRuntime) -> SessionCreated:
     found = links(base_url, secret, runtime)
-    return {"id": runtime.state.id, "code": runtime.code, "join_url": found.join_url,
-            "moderator_url": found.moderator_url, "presenter_url": found.presenter_url,
-            "moderator_token": found.moderator_token,
-            "presenter_token": found.presenter_token,
-            "comoderator_url": found.comoderator_url}
+    return SessionCreated(id=runtime.state.id, code=runtime.code, join_url=found.join_url,
+                          moderator_url=found.moderator_url,
+                          presenter_url=found.presenter_url,
+                          moderator_token=found.moderator_token,
+                          presenter_token=found.presenter_token,
+                          comoderator_url=found.comoderator_url)
 
 
 async def find(conn: HTTPConnection, raw_code: str) -> SessionRuntime:
