@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.archive import measure as measure_archive
+from bench.codec import measure as measure_codec
+from bench.codec import section as codec_section
 from bench.procs import raise_fd_limit
-from bench.report import keep_intro, machine_info, render
+from bench.report import keep_intro, machine_info, render, splice
 from bench.run import Plan, run_target
 from bench.targets import ROOT, Facilitator, Reference
 
@@ -62,9 +64,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="phone processes (default 2)")
     parser.add_argument("--lanes", type=int, default=64,
                         help="phones joining and connecting at once, in total (default 64)")
-    parser.add_argument("--only", choices=("facilitator", "reference", "archive"),
+    parser.add_argument("--only", choices=("facilitator", "reference", "archive", "codec"),
                         help="measure one target only (archive: only the time of writing "
-                        "the documentation of the recorded workshop)")
+                        "the documentation of the recorded workshop; codec: only parsing "
+                        "and encoding one message, put into the report of the last run)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; "
                         "--quick prints it and writes no file unless --out is given)")
@@ -170,6 +173,8 @@ async def measure(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    if args.only == "codec":
+        return codec_only(args)
     soft, _ = raise_fd_limit()
     notes = []
     if soft < fd_need(args.phones) and args.only != "archive":
@@ -196,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         archive = measure_archive()
         log(f"archive: best {archive['best_s']:.3f} s, median {archive['median_s']:.3f} s "
             f"of {archive['runs']} runs")
+    codec = measure_codec() if args.only is None else None
     machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
@@ -204,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                  "seconds": time.monotonic() - began}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
     text = render(intro, machine, command, date, plan_info, results, archive,
-                  staged.get("sessions"), staged.get("large"))
+                  staged.get("sessions"), staged.get("large"), codec)
     limited = any(r.get("limit_hit") for by_target in staged.values()
                   for r in by_target.values())
     if limited and args.out:
@@ -218,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "plan": plan_info,
                                          "results": results, "archive": archive,
+                                         "codec": codec,
                                          "sessions": staged.get("sessions"),
                                          "large": staged.get("large")},
                                         indent=1, default=str))
@@ -228,6 +235,24 @@ def main(argv: list[str] | None = None) -> int:
         log(f"{what} ({stage}, {name}): {result['failure']}")
     log(f"took {time.monotonic() - began:.0f} s")
     return 1 if failed else 0
+
+
+def codec_only(args: argparse.Namespace) -> int:
+    """Parsing and encoding one message (bench/codec.py), a few seconds: its table replaces
+    the one in the report of the last full run, and the rest of the report stays."""
+    log("codec: parsing and encoding one message, before and after issue 9")
+    codec = measure_codec()
+    codec["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = codec_section(codec)
+    if args.out:
+        old = args.out.read_text() if args.out.exists() else keep_intro(args.out)
+        args.out.write_text(splice(old, lines))
+        log(f"wrote the table into {args.out}")
+    else:
+        print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps({"codec": codec}, indent=1))
+    return 0
 
 
 if __name__ == "__main__":

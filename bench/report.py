@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench.codec import section as codec_section
 from bench.limits import SERVER_LIMITS
 from bench.observe import (
     cpu_per_vote_ms,
@@ -43,6 +44,12 @@ It also times writing the documentation of a whole workshop (`bench/archive.py`)
 `write_archive` on the recorded simulation lab (`tests/fixtures/simulationslabor.jsonl`, 40
 phones, a three-hour morning, every kind of activity), five times; the aim in the issue is
 **under 2 seconds**. The server does this in a worker thread when a session closes.
+
+And it times parsing one frame and encoding one message (`bench/codec.py`): a phone's
+`vote.cast`, `idea.add` and `ping` in, an `ack`, an `event` and a `tally` out, decoded into
+and encoded from the msgspec types of `facilitator/live/messages.py`, against the hand-written
+checks and the json module they replaced in issue 9 (kept in `bench/codec_before.py` for this
+comparison only).
 
 Besides this one-session stage, two more stages run, each on fresh servers and against the
 reference:
@@ -79,6 +86,8 @@ python -m bench --quick              # 200 phones in one and in ten sessions, pr
 python -m bench --stage large --out /tmp/b.md    # only the 5,000 phones (--large N: other sizes)
 python -m bench --sessions 0 --large 0           # only one session, as before the stages
 python -m bench --only archive --out /tmp/b.md   # only the time of writing the documentation
+python -m bench --only codec         # only parsing and encoding one message, a few seconds;
+                                     # replaces that table on this page, keeps the rest
 python -m bench --phones 500 --spread 3 --votes-per-phone 3 --out /tmp/b.md --raw /tmp/raw
 ```
 
@@ -153,6 +162,29 @@ def checkout() -> str:
     if head.returncode != 0:
         return " (no commit yet)"
     return f" (commit {head.stdout.strip()}{'+' if dirty.stdout.strip() else ''})"
+
+
+def splice(text: str, section: list[str]) -> str:
+    """The report with `section` (its first line is its title) in place of the section of the
+    same title, or, when it has none, after the documentation's timing or else before the
+    first figures; everything else as it was. Without MARKER the report is the intro."""
+    if MARKER not in text:
+        text = f"{text.rstrip()}\n\n{MARKER}\n"
+    lines = text.rstrip("\n").split("\n")
+    begin = lines.index(MARKER) + 1
+    if section[0] in lines[begin:]:
+        start = lines.index(section[0], begin)
+    else:
+        start = next((i for i in range(begin, len(lines)) if lines[i].startswith("### ")
+                      and lines[i] != "### Writing the documentation"), len(lines))
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].startswith(("## ", "### "))), len(lines))
+    if section[0] not in lines[begin:]:
+        end = start
+    block = [*section] if section[-1] == "" else [*section, ""]
+    if start == len(lines) and lines[-1] != "":
+        block = ["", *block]
+    return "\n".join([*lines[:start], *block, *lines[end:]]).rstrip("\n") + "\n"
 
 
 def keep_intro(path: Path) -> str:
@@ -452,10 +484,11 @@ def render(
     intro: str, machine: dict[str, Any], command: str, date: str, plan: dict[str, Any],
     results: dict[str, dict[str, Any]], archive: dict[str, Any] | None = None,
     sessions: dict[str, dict[str, Any]] | None = None,
-    large: dict[str, dict[str, Any]] | None = None,
+    large: dict[str, dict[str, Any]] | None = None, codec: dict[str, Any] | None = None,
 ) -> str:
     """`results`: one session, by target; `sessions`: several sessions at once (None when
-    not run); `large`: many phones in one session (None when not run)."""
+    not run); `large`: many phones in one session (None when not run); `codec`: parsing and
+    encoding one message (bench/codec.py; None when not run)."""
     ours, ref = pair(results, plan["phones"])
     bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
     packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
@@ -482,6 +515,8 @@ def render(
             ""]
     if archive:
         out += archive_section(archive)
+    if codec:
+        out += codec_section(codec)
     if not (results or sessions or large):  # `--only archive`
         return "\n".join(out)
     if results:

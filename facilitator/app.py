@@ -62,6 +62,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/api/sessions/{code}/join", api.join_session, name="api_join",
               methods=["POST"]),
         Route("/api/openapi.json", openapi.openapi_json, name="openapi"),
+        Route("/api/asyncapi.json", openapi.asyncapi_json, name="asyncapi"),
         WebSocketRoute("/ws/{code}", ws.live, name="ws"),
         Mount("/static", StaticFiles(directory=asset_dir("static")), name="static"),
     ]

@@ -1,198 +1,158 @@
-"""Every wire message, defined in one place (STYLE.md, point 7) and documented in
-docs/protocol.md; tests/unit/test_protocol_docs.py fails when one is missing there.
+"""Reading what clients send and encoding what the server sends. The messages themselves are
+defined once, in live/messages.py (STYLE.md, point 7), and documented in docs/protocol.md;
+tests/unit/test_docs.py fails when one is missing there.
 
-Inbound messages are checked here for shape (JSON object, known type, known fields of the
-right JSON types); the domain checks meaning (lengths, states, permissions).
+A frame is decoded straight into its message type by msgspec: every well-formed frame takes
+this path and is checked for nothing else but the depth of its free-form values. A frame that
+msgspec refuses is read again the way it always was, with the json module and the checks of
+`_diagnose` in a fixed order, so that each fault gets the code and the message it always got,
+whatever the order of the fields in the frame: not JSON, or a number that overflows
+(bad_json); a string that is no Unicode, or nesting too deep (invalid); no type or no id
+(bad_message); an unknown type (unknown_type); unknown fields; then each field in the order
+of its definition, missing or of the wrong type (bad_message). The field checks there are
+msgspec's own, from the same definitions.
+
+The domain gets `Inbound(type, id, args)`: args holds the fields that were sent, as plain
+values; the domain checks their meaning (lengths, states, permissions).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast, get_args
+
+import msgspec
+import msgspec.inspect as mi
 
 from facilitator.domain.errors import N_
-from facilitator.domain.model import valid_unicode
+from facilitator.domain.model import Audience, valid_unicode
+from facilitator.live import messages
 
-VERSION = 1
+ERROR_CODES = messages.ERROR_CODES
+EVENT_TYPES = messages.EVENT_TYPES
+MAX_INT = messages.MAX_INT
+
+# 1.1: a resumed hello's seq is the point its replay starts from; every change of state is
+# an event; command ids per credential (docs/protocol.md, "Versions").
+VERSION = "1.1"
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Nesting a message may have: a command's deepest value (a sheet's rows, a config's items) is
 # four levels down; anything much deeper is an attack on the parser or on code that recurses.
 MAX_DEPTH = 16
-# Integers a message may carry: what every JSON implementation holds exactly (2**53 - 1).
-MAX_INT = 2**53 - 1
-# JSON can escape half of a UTF-16 surrogate pair ("\ud800") on its own: the parser accepts
-# it, but it is no Unicode text and cannot be stored or sent on. A frame itself is UTF-8, so
-# such a character can only come from an escape: look closer only when one is there.
+# JSON can escape half of a UTF-16 surrogate pair ("\ud800") on its own: the json module
+# accepts it (msgspec does not), but it is no Unicode text and cannot be stored or sent on. A
+# frame itself is UTF-8, so such a character can only come from an escape: look closer only
+# when one is there.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+# A frame too large to read still names its command when the id is among its first members:
+# only members with plain values may come before it, so an "id" of a nested object is never
+# taken for it. No more than the first PEEK characters are looked at.
+_LEADING_ID = re.compile(r'\s*\{(?:\s*"(?:[^"\\]|\\.)*"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[-+.\w]+)'
+                         r'\s*,)*?\s*"id"\s*:\s*"([A-Za-z0-9_-]{1,64})"')
+PEEK = 200
 
-# Server → client.
-SERVER_MESSAGES = ("hello", "event", "tally", "ack", "error", "pong", "notice")
-
-ERROR_CODES = (
-    "bad_json", "bad_message", "unknown_type", "too_large", "rate_limited", "forbidden",
-    "not_found", "session_state", "activity_closed", "invalid", "not_yours", "limit_reached",
-    "busy", "conflict",
-)
-
-# The event types of the log. Input events of the voting kinds reach nobody (results travel
-# as tallies), except consent.voted to the moderator of an open (not secret) vote.
-EVENT_TYPES = (
-    "session.created", "session.opened", "session.started", "session.closed",
-    "session.deleted", "session.noted", "session.limits_set",
-    "participant.joined", "participant.renamed", "participant.where",
-    "group.created", "group.renamed", "group.deleted", "group.assigned",
-    "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
-    "activity.created", "activity.activated", "activity.locked", "activity.unlocked",
-    "activity.revealed", "activity.concealed",
-    "phase.created", "phase.updated", "phase.started",
-    "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.stopped",
-    "idea.added", "idea.edited", "idea.withdrawn", "idea.hidden", "idea.restored",
-    "idea.approved", "idea.pinned", "idea.merged", "idea.unmerged", "idea.moved",
-    "idea.supported", "cluster.created", "cluster.renamed", "cluster.deleted",
-    "vote.cast", "dots.placed", "ranking.submitted", "scale.rated", "matrix.placed",
-    "consent.voted", "words.submitted", "words.hidden", "words.restored",
-    "question.asked", "question.withdrawn", "question.upvoted", "question.answered",
-    "question.hidden", "question.restored", "question.pinned", "question.approved",
-)
-
-
-def _is_str(v: Any) -> bool:
-    return isinstance(v, str)
-
-
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool) and -MAX_INT <= v <= MAX_INT
-
-
-def _is_bool(v: Any) -> bool:
-    return isinstance(v, bool)
-
-
-def _is_str_list(v: Any) -> bool:
-    return isinstance(v, list) and len(v) <= 100 and all(isinstance(x, str) for x in v)
-
-
-def _is_object(v: Any) -> bool:
-    return isinstance(v, dict)
-
-
-def _is_opt_str(v: Any) -> bool:
-    return v is None or isinstance(v, str)
-
-
-def _is_opt_int(v: Any) -> bool:
-    return v is None or _is_int(v)
-
-
-def _is_sheet_value(v: Any) -> bool:
-    # A text, or the rows of a rows field; the measure kind checks the details.
-    return isinstance(v, str) or (isinstance(v, list) and len(v) <= 100
-                                  and all(isinstance(row, dict) for row in v))
+SERVER_MESSAGES = tuple(messages.tag(cls) for cls in messages.SERVER)
 
 
 @dataclass(frozen=True)
 class Field:
+    """A field of a client message as the checks of a refused frame see it: its check, the
+    JSON type it wants (for the error message) and whether it must be there."""
+
     check: Callable[[Any], bool]
-    what: str  # for the error message: the JSON type expected
+    what: str
     required: bool = True
 
 
-STR = Field(_is_str, "string")
-OPT_STR = Field(_is_opt_str, "string or null", required=False)
-# Texts and lists may be missing; the domain says what is wrong with them in words.
-TEXT = Field(_is_str, "string", required=False)
-INT = Field(_is_int, "whole number (at most 2^53 - 1)")
-STR_LIST = Field(_is_str_list, "array of strings")
-OBJECT = Field(_is_object, "object", required=False)
-BOOL = Field(_is_bool, "boolean", required=False)
-OPT_INT = Field(_is_opt_int, "whole number or null", required=False)
-NULLABLE_STR = Field(_is_opt_str, "string or null")  # required, null has a meaning
+@dataclass(frozen=True)
+class _Kind:
+    type: str
+    command: bool
+    fields: dict[str, Field]  # in order; a command's id is checked on its own, before them
+    args: tuple[str, ...]  # what goes to the domain: every field but the id
+    free: tuple[str, ...]  # fields holding any JSON, whose depth is checked
+
+
+def _bare(annotation: Any) -> Any:
+    """A field's type without UnsetType, the mark of a field that may be left out."""
+    members = [t for t in get_args(annotation) if t is not msgspec.UnsetType]
+    if not members or len(members) == len(get_args(annotation)):
+        return annotation
+    return functools.reduce(operator.or_, members)
+
+
+def _what(info: mi.Type) -> str:
+    if isinstance(info, mi.UnionType):
+        names = [_SHORT[type(t)] for t in info.types if not isinstance(t, mi.NoneType)]
+        null = len(names) < len(info.types)
+        return " or ".join([*names, "null"] if null else names)
+    if isinstance(info, mi.IntType):
+        return "whole number (at most 2^53 - 1)"
+    if isinstance(info, mi.StrType) and info.max_length is not None:
+        return f"string of at most {info.max_length} characters"
+    if isinstance(info, mi.ListType) and isinstance(info.item_type, mi.StrType):
+        return "array of strings"
+    return _SHORT[type(info)]
+
+
+_SHORT: dict[type[mi.Type], str] = {mi.StrType: "string", mi.IntType: "whole number",
+                                    mi.BoolType: "boolean", mi.DictType: "object",
+                                    mi.ListType: "array"}
+
+
+def _holds_any(info: mi.Type) -> bool:
+    if isinstance(info, mi.AnyType):
+        return True
+    if isinstance(info, mi.UnionType):
+        return any(_holds_any(t) for t in info.types)
+    if isinstance(info, mi.ListType):
+        return _holds_any(info.item_type)
+    if isinstance(info, mi.DictType):
+        return _holds_any(info.value_type)
+    return False
+
+
+def _conforms(type_: Any) -> Callable[[Any], bool]:
+    def check(value: Any) -> bool:
+        try:
+            msgspec.convert(value, type_, strict=True)
+        except msgspec.ValidationError:
+            return False
+        return True
+    return check
+
+
+def _kind(cls: type[msgspec.Struct]) -> _Kind:
+    command = issubclass(cls, messages.Command)
+    fields: dict[str, Field] = {}
+    free = []
+    for field in msgspec.structs.fields(cls):
+        type_ = _bare(field.type)
+        info = mi.type_info(type_)
+        if _holds_any(info):
+            free.append(field.name)
+        if field.name != "id" or not command:
+            fields[field.name] = Field(_conforms(type_), _what(info), field.required)
+    return _Kind(messages.tag(cls), command, fields,
+                 tuple(name for name in fields if name != "id"), tuple(free))
+
+
+_KINDS: dict[type[msgspec.Struct], _Kind] = {cls: _kind(cls) for cls in messages.CLIENT}
+_BY_TYPE = {kind.type: kind for kind in _KINDS.values()}
+_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    functools.reduce(operator.or_, messages.CLIENT))
+_ENCODER = msgspec.json.Encoder()
 
 # Client → server: control messages, then commands (which also need an `id`).
-CONTROL_MESSAGES: dict[str, dict[str, Field]] = {
-    "ping": {"id": Field(lambda v: isinstance(v, str) and len(v) <= 64, "string of at most "
-                         "64 characters", required=False)},
-}
-
-# Activity transitions name the activity; commands on its content may also name the group
-# whose instance of a per-group activity the moderator means.
-_ON = {"activity": STR}
-_ACT = {"activity": STR, "group": OPT_STR}
-_IDEA = {**_ACT, "idea": STR}
-_QUESTION = {**_ACT, "question": STR}
-COMMAND_MESSAGES: dict[str, dict[str, Field]] = {
-    "session.open": {},
-    "session.start": {},
-    "session.close": {},
-    "session.delete": {},
-    "session.notes": {"notes": OPT_STR},
-    "session.limits": {"limits": Field(_is_object, "object")},
-    "participant.rename": {"name": OPT_STR},
-    "participant.where": {"where": STR},
-    "group.create": {"name": TEXT},
-    "group.rename": {"group": STR, "name": TEXT},
-    "group.delete": {"group": STR},
-    "group.assign": {"participant": STR, "group": NULLABLE_STR},
-    "groups.shuffle": {"only_unassigned": BOOL},
-    "groups.choice": {"open": BOOL},
-    "group.spokesperson": {"group": STR, "participant": NULLABLE_STR},
-    "group.choose": {"group": NULLABLE_STR},
-    "phase.create": {"title": TEXT, "minutes": OPT_INT, "notes": OPT_STR, "timer": OPT_INT},
-    "phase.update": {"phase": STR, "title": TEXT, "minutes": OPT_INT, "notes": OPT_STR,
-                     "timer": OPT_INT},
-    "phase.start": {"phase": STR},
-    "timer.start": {"seconds": INT, "label": OPT_STR},
-    "timer.pause": {},
-    "timer.resume": {},
-    "timer.extend": {"seconds": INT},
-    "timer.stop": {},
-    "activity.create": {"kind": STR, "title": TEXT, "prompt": OPT_STR, "config": OBJECT,
-                        "phase": OPT_STR, "per_group": BOOL},
-    "activity.activate": _ON,
-    "activity.lock": _ON,
-    "activity.unlock": _ON,
-    "activity.reveal": _ON,
-    "activity.conceal": _ON,
-    "idea.add": {**_ACT, "text": TEXT},
-    "idea.edit": {**_IDEA, "text": TEXT},
-    "idea.withdraw": _IDEA,
-    "idea.support": {**_IDEA, "support": BOOL},
-    "idea.hide": _IDEA,
-    "idea.restore": _IDEA,
-    "idea.approve": _IDEA,
-    "idea.pin": {**_IDEA, "pinned": BOOL},
-    "idea.merge": {**_IDEA, "into": STR},
-    "idea.unmerge": _IDEA,
-    "idea.move": {**_IDEA, "cluster": OPT_STR},
-    "cluster.create": {**_ACT, "name": TEXT},
-    "cluster.rename": {**_ACT, "cluster": STR, "name": TEXT},
-    "cluster.delete": {**_ACT, "cluster": STR},
-    "vote.cast": {**_ACT, "choices": STR_LIST},
-    "dots.set": {**_ACT, "item": STR, "count": INT},
-    "ranking.set": {**_ACT, "order": STR_LIST},
-    "scale.rate": {**_ACT, "item": STR, "criterion": STR, "value": OPT_INT, "clear": BOOL},
-    "matrix.place": {**_ACT, "item": STR, "x": OPT_INT, "y": OPT_INT, "clear": BOOL},
-    "consent.cast": {**_ACT, "vote": NULLABLE_STR},
-    "words.submit": {**_ACT, "words": STR_LIST},
-    "words.hide": {**_ACT, "word": STR},
-    "words.restore": {**_ACT, "word": STR},
-    "question.ask": {**_ACT, "text": TEXT},
-    "question.withdraw": _QUESTION,
-    "question.upvote": {**_QUESTION, "up": BOOL},
-    "question.answer": {**_QUESTION, "answered": BOOL},
-    "question.hide": _QUESTION,
-    "question.restore": _QUESTION,
-    "question.pin": {**_QUESTION, "pinned": BOOL},
-    "question.approve": _QUESTION,
-    "sheet.edit": {**_ACT, "field": STR, "value": Field(_is_sheet_value, "string or array"),
-                   "version": INT},
-}
-
+CONTROL_MESSAGES = {kind.type: kind.fields for kind in _KINDS.values() if not kind.command}
+COMMAND_MESSAGES = {kind.type: kind.fields for kind in _KINDS.values() if kind.command}
 CLIENT_MESSAGES = (*CONTROL_MESSAGES, *COMMAND_MESSAGES)
 
 
@@ -222,45 +182,66 @@ def parse(text: str | bytes | None) -> Inbound:
     if len(text) > MAX_FRAME or (len(text) * 4 > MAX_FRAME
                                  and len(text.encode("utf-8", "surrogatepass")) > MAX_FRAME):
         raise ProtocolError("too_large", N_("The message is larger than {limit} bytes."),
-                            limit=MAX_FRAME)
+                            oversized_id(text), limit=MAX_FRAME)
+    try:
+        message = _DECODER.decode(text)
+    except (msgspec.DecodeError, RecursionError, UnicodeEncodeError):
+        return _diagnose(text)
+    kind = _KINDS[type(message)]
+    args = {}
+    for name in kind.args:
+        value = getattr(message, name)
+        if value is not msgspec.UNSET:
+            args[name] = value
+    for name in kind.free:
+        if name in args and not well_formed(args[name], False, depth=1):
+            return _diagnose(text)
+    ident = message.id
+    return Inbound(kind.type, None if ident is msgspec.UNSET else ident, args)
+
+
+def oversized_id(text: str) -> str | None:
+    """The command id of a frame too large to parse, when it is among its first members."""
+    match = _LEADING_ID.match(text, 0, PEEK)
+    return match.group(1) if match else None
+
+
+def _diagnose(text: str) -> Inbound:
+    """A frame msgspec refused, checked in the order of the protocol's precedence; returns
+    what it holds when it is fine after all (a repeated key, say, of which JSON takes the
+    last)."""
     message = loads(text)
     if not isinstance(message, dict):
         raise ProtocolError("bad_json", N_("The message must be a JSON object."))
-    kind = message.get("type")
+    name = message.get("type")
     raw_id = message.get("id")
     ident = raw_id if isinstance(raw_id, str) and ID_PATTERN.fullmatch(raw_id) else None
     if not well_formed(message, _SURROGATE_ESCAPE.search(text) is not None):
         raise ProtocolError("invalid", N_("The message holds text that is not valid Unicode "
                                           "or is nested too deeply."), ident)
-    if not isinstance(kind, str):
+    if not isinstance(name, str):
         raise ProtocolError("bad_message", N_("The message has no type."), ident)
-    if kind in COMMAND_MESSAGES:
-        schema = COMMAND_MESSAGES[kind]
-        if ident is None:
-            raise ProtocolError(
-                "bad_message", N_("A command needs an id of 1 to 64 letters, digits, _ or -."))
-    elif kind in CONTROL_MESSAGES:
-        schema = CONTROL_MESSAGES[kind]
-    else:
+    kind = _BY_TYPE.get(name)
+    if kind is None:
         raise ProtocolError("unknown_type", N_("Unknown message type: {type}."), ident,
-                            type=kind[:40])
-    args = {k: v for k, v in message.items() if k not in {"type", "id"}}
-    unknown = sorted(set(args) - set(schema))
+                            type=name[:40])
+    if kind.command and ident is None:
+        raise ProtocolError(
+            "bad_message", N_("A command needs an id of 1 to 64 letters, digits, _ or -."))
+    unknown = sorted(set(message) - {"type", "id"} - set(kind.fields))
     if unknown:
         raise ProtocolError("bad_message", N_("Unknown field: {key}."), ident,
                             key=unknown[0][:40])
-    for name, field in schema.items():
-        if name not in args:
+    for key, field in kind.fields.items():
+        if key not in message:
             if field.required:
                 raise ProtocolError("bad_message", N_("The field {key} is missing."), ident,
-                                    key=name)
-            continue
-        if not field.check(args[name]):
+                                    key=key)
+        elif not field.check(message[key]):
             raise ProtocolError("bad_message", N_("The field {key} must be a {what}."), ident,
-                                key=name, what=field.what)
-    if kind == "ping":
-        ident = message.get("id")
-    return Inbound(kind, ident, args)
+                                key=key, what=field.what)
+    args = {k: v for k, v in message.items() if k not in {"type", "id"}}
+    return Inbound(kind.type, ident if kind.command else message.get("id"), args)
 
 
 def _no_constant(name: str) -> Any:
@@ -284,10 +265,11 @@ def loads(text: str | bytes) -> Any:
         raise ProtocolError("bad_json", N_("The message is not valid JSON.")) from None
 
 
-def well_formed(value: Any, check_text: bool) -> bool:
-    """No container deeper than MAX_DEPTH; with check_text, every string (keys included) is
-    valid Unicode. Iterative, so that checking a deep value cannot exhaust the stack."""
-    stack: list[tuple[Any, int]] = [(value, 0)]
+def well_formed(value: Any, check_text: bool, depth: int = 0) -> bool:
+    """No container deeper than MAX_DEPTH (value itself is `depth` levels down); with
+    check_text, every string (keys included) is valid Unicode. Iterative, so that checking a
+    deep value cannot exhaust the stack."""
+    stack: list[tuple[Any, int]] = [(value, depth)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):
@@ -306,32 +288,35 @@ def well_formed(value: Any, check_text: bool) -> bool:
     return True
 
 
-
-def encode(message: Mapping[str, Any]) -> str:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-
-
-def hello(role: str, seq: int, session: dict[str, Any] | None, you: dict[str, Any] | None,
-          mine: dict[str, Any] | None, *, now: str, resumed: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "hello", "protocol": VERSION, "role": role, "seq": seq,
-                           "now": now, "resumed": resumed, "you": you, "session": session}
-    if mine is not None:
-        out["mine"] = mine
-    return out
+def encode(message: messages.ServerMessage | dict[str, Any]) -> str:
+    """One server message as the text of a frame (the dicts are acks and errors as the
+    writer returns them, or remembered answers read back)."""
+    return _ENCODER.encode(message).decode()
 
 
-def event(seq: int, at: str, name: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "event", "seq": seq, "at": at, "event": name, "data": data}
+def hello(role: Audience, seq: int, session: dict[str, Any] | None,
+          you: dict[str, Any] | None, mine: dict[str, Any] | None, *, now: str,
+          resumed: bool = False) -> messages.Hello:
+    # `you` is domain.views.you(); its shape is the You of the schema.
+    return messages.Hello(protocol=VERSION, role=role, seq=seq, now=now, resumed=resumed,
+                          you=cast("messages.You | None", you), session=session,
+                          mine=msgspec.UNSET if mine is None else mine)
+
+
+def event(seq: int, at: str, name: str, data: dict[str, Any]) -> messages.Event:
+    return messages.Event(seq=seq, at=at, event=name, data=data)
 
 
 def tally(seq: int, activity: str, results: dict[str, Any],
-          group: str | None = None) -> dict[str, Any]:
-    out = {"type": "tally", "seq": seq, "activity": activity, "results": results}
-    if group is not None:
-        out["group"] = group  # one group's instance of a per-group activity
-    return out
+          group: str | None = None) -> messages.Tally:
+    # group: one group's instance of a per-group activity
+    return messages.Tally(seq=seq, activity=activity, results=results,
+                          group=msgspec.UNSET if group is None else group)
 
 
+# Acks and errors stay dicts: SessionRuntime.submit() answers with them, and the HTTP side,
+# the command line and the plans read them. tests/unit/test_messages.py holds them to the
+# shapes of messages.Ack and messages.Error.
 def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str, Any]:
     return {"type": "ack", "id": ident, "seq": seq, "result": result}
 
@@ -344,10 +329,10 @@ def error(ident: str | None, code: str, message: str,
     return out
 
 
-def pong(ident: str | None) -> dict[str, Any]:
-    return {"type": "pong", "id": ident}
+def pong(ident: str | None) -> messages.Pong:
+    return messages.Pong(id=ident)
 
 
-def notice(refused: dict[str, int]) -> dict[str, Any]:
+def notice(refused: Mapping[str, int]) -> messages.Notice:
     """To moderators: joins refused by the session's limits so far, by limit."""
-    return {"type": "notice", "refused": dict(refused)}
+    return messages.Notice(refused=dict(refused))

@@ -19,6 +19,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
 from facilitator import __version__
+from facilitator.live import schema
 from facilitator.web import api, archive, pages
 from facilitator.web.common import STATUS
 from facilitator.web.routedoc import ANYONE, PARAMS, Answer, Doc
@@ -33,8 +34,8 @@ version, with the rules for clients, is `docs/http.md` in the facilitator source
 
 **The live session is not here.** Everything that happens in a session (activities, votes,
 results) goes over one WebSocket per client, `GET /ws/{code}` upgraded to a WebSocket: see
-[docs/protocol.md](docs/protocol.md) in the facilitator sources, and the AsyncAPI document
-that `facilitator/live/schema.py` makes of it.
+[docs/protocol.md](docs/protocol.md) in the facilitator sources, and the AsyncAPI 3.0 document
+served at `/api/asyncapi.json`.
 
 **Credentials.** The organiser key as `Authorization: Bearer <key>` (creating sessions); the
 participant's cookie `fp_<CODE>` (set by joining); the moderator's and the presenter's tokens,
@@ -121,9 +122,25 @@ async def openapi_json(request: Request) -> Response:
     return Response(cached, media_type="application/json")
 
 
+async def asyncapi_json(request: Request) -> Response:
+    """The AsyncAPI 3.0 document of the WebSocket, made from the same message types that
+    decode and encode the frames (facilitator/live/messages.py)."""
+    cached: bytes | None = getattr(request.app.state, "asyncapi", None)
+    if cached is None:
+        cached = json.dumps(schema.asyncapi(), ensure_ascii=False,
+                            separators=(",", ":")).encode()
+        request.app.state.asyncapi = cached
+    return Response(cached, media_type="application/json")
+
+
 OWN_DOCS = [
     Doc("openapi", "This document",
         "The OpenAPI 3.1 document of every route, made from the server's route table.",
+        "Operations", answers=(Answer(200, "The document.", media="application/json"),)),
+    Doc("asyncapi", "The WebSocket protocol as AsyncAPI",
+        "The AsyncAPI 3.0 document of the WebSocket `/ws/{code}`: every message in both "
+        "directions with its JSON Schema, made from the same types that decode and encode "
+        "them. The prose, with the rules per audience, is docs/protocol.md.",
         "Operations", answers=(Answer(200, "The document.", media="application/json"),)),
     Doc("static", "Static files",
         "The pages' scripts, styles, fonts and images (`/static/js/…`, `/static/css/…`). "

@@ -330,3 +330,13 @@ def test_the_moderators_routes_answer_as_documented(live_server: LiveServer) -> 
                                                   data={"key": live_server.organiser_key}))
         check("post", "/console/sessions", http.post("/console/sessions", data={"title": ""}))
         check("post", "/console/sessions", http.post("/console/sessions", data={"title": "B"}))
+
+
+def test_the_asyncapi_document_is_served(live_server: LiveServer) -> None:
+    from facilitator.live import schema
+
+    answer = httpx.get(f"{live_server.url}/api/asyncapi.json", timeout=10)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json() == schema.asyncapi()
+    assert answer.json()["asyncapi"] == "3.0.0"

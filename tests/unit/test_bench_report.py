@@ -6,10 +6,11 @@ import copy
 
 import pytest
 
+from bench.codec import measure as measure_codec
 from bench.limits import SERVER_LIMITS, close_refusal, explain, join_refusal, server_environment
 from bench.observe import cpu_per_vote_ms, observations
 from bench.reference import MAX_ROOMS, Rooms
-from bench.report import DEFAULT_INTRO, MARKER, keep_intro, num, ratio, render
+from bench.report import DEFAULT_INTRO, MARKER, keep_intro, num, ratio, render, splice
 from bench.run import logged_errors
 from bench.stats import (
     SeenAt,
@@ -496,3 +497,30 @@ def test_the_reference_keeps_one_room_per_path() -> None:
     assert len(rooms.polls) == 2
     rooms.polls.update({f"/ws/X{i}": first for i in range(MAX_ROOMS)})
     assert rooms.get("/ws/new") is None  # bounded
+
+
+def test_codec_compares_the_same_answers_and_renders_a_table() -> None:
+    codec = measure_codec(loops=3, repeats=1)
+    assert [row["what"] for row in codec["rows"]][:3] == [
+        "parse `vote.cast`", "parse `idea.add`", "parse `ping`"]
+    assert all(row["before_ns"] > 0 and row["after_ns"] > 0 for row in codec["rows"])
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN, {}, ARCHIVE,
+                  codec=codec)
+    assert "### Parsing and encoding one message" in text
+    assert text.index("### Writing the documentation") < text.index("### Parsing and encoding")
+    assert "| parse `vote.cast` | 71 |" in text
+
+
+def test_splice_replaces_one_section_and_keeps_the_rest() -> None:
+    report = "\n".join(["# Benchmarks", "", MARKER, "", "## Run of today", "",
+                        "### Writing the documentation", "", "| a |", "",
+                        "### Figures", "", "| b |", ""])
+    first = splice(report, ["### Parsing and encoding one message", "", "| one |", ""])
+    assert first.split("\n")[6:] == [
+        "### Writing the documentation", "", "| a |", "",
+        "### Parsing and encoding one message", "", "| one |", "",
+        "### Figures", "", "| b |", ""]
+    second = splice(first, ["### Parsing and encoding one message", "", "| two |", ""])
+    assert second == first.replace("| one |", "| two |")
+    # a page without figures (or without the marker) gets it at the end
+    assert splice("# Benchmarks\n", ["### P", "", "x", ""]).endswith(f"{MARKER}\n\n### P\n\nx\n")
