@@ -143,13 +143,21 @@ def project(state: SessionState, event: Event, audience: Audience,
         return ({"count": counts["count"], "participants": counts}
                 if audience == "presenter" else None)
     if t == "participant.renamed":
-        return dict(d) if moderator else None
+        return ({"participant": {"id": d["participant"], "name": d["name"]}}
+                if moderator else None)
     if t in {"session.noted", "session.limits_set"}:
         return dict(d) if moderator else None
     if t.startswith("group.") or t.startswith("groups."):
         # Participants whose own group changed get a fresh hello from the server.
-        return {"groups": _groups(state, audience), "choice": state.group_choice,
-                **({"participants": participants_view(state, audience)} if moderator else {})}
+        grouped: dict[str, Any] = {
+            "groups": _groups(state, audience), "choice": state.group_choice,
+            **({"participants": participants_view(state, audience)} if moderator else {})}
+        if t in {"group.created", "group.deleted"} and audience != "participant":
+            # A group's instance of every per-group activity comes and goes with the group.
+            grouped["activities"] = [activity_view(state, a, audience)
+                                     for a in state.activities.values()
+                                     if a.per_group and (moderator or a.status != "draft")]
+        return grouped
     if t.startswith("phase."):
         out: dict[str, Any] = {"phase": state.phases[d["phase"]].view(moderator),
                                "current": state.phase}
@@ -170,6 +178,8 @@ def project(state: SessionState, event: Event, audience: Audience,
     if t in {"activity.revealed", "activity.concealed"}:
         if moderator:
             return {"activity": activity.id, "revealed": activity.revealed}
+        if activity.status == "draft":
+            return None  # prepared, not shown: it reaches them when it is activated
         return {"activity": activity_view(state, activity, audience, group)}
     if activity.status == "draft" and not moderator:
         return None

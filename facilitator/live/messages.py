@@ -402,6 +402,15 @@ class Pong(ServerMessage, tag="pong"):
     id: str | None
 
 
+class Mine(ServerMessage, tag="mine"):
+    """To one participant: what it contributed to one activity, after someone else (the
+    moderation) changed it; it replaces `mine[activity]` (null: nothing any more)."""
+
+    seq: Seq
+    activity: str
+    mine: Object | None
+
+
 class Notice(ServerMessage, tag="notice"):
     """To moderators: joins refused by the session's limits so far, by limit."""
 

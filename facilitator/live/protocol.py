@@ -333,6 +333,11 @@ def pong(ident: str | None) -> messages.Pong:
     return messages.Pong(id=ident)
 
 
+def mine(seq: int, activity: str, own: dict[str, Any] | None) -> messages.Mine:
+    """To one participant: its contributions to one activity, changed by someone else."""
+    return messages.Mine(seq=seq, activity=activity, mine=own)
+
+
 def notice(refused: Mapping[str, int]) -> messages.Notice:
     """To moderators: joins refused by the session's limits so far, by limit."""
     return messages.Notice(refused=dict(refused))

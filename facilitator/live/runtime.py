@@ -68,6 +68,8 @@ class _Batch:
     answers: list[Answer] = field(default_factory=list)
     forget: list[tuple[str, str]] = field(default_factory=list)
     replies: list[tuple[_Pending, dict[str, Any]]] = field(default_factory=list)
+    # (participant, activity) whose `mine` someone else changed: told after the commit.
+    mine: set[tuple[str, str]] = field(default_factory=set)
 
     def mark(self) -> int:
         return len(self.events)
@@ -208,6 +210,8 @@ class SessionRuntime:
                 for channel, text in per_channel.items():
                     if text is not None:
                         self.hub.publish(channel, text)
+            if work.mine:
+                self._tell_mine(work.mine)
             regrouped = next((e.seq for e in reversed(work.events)
                               if e.type.startswith("group")), None)
             if regrouped is not None:
@@ -250,6 +254,7 @@ class SessionRuntime:
                 work.encoded.append(text)
                 work.messages.append((event.seq, encode_event(self.state, event)))
                 self._mark_dirty(event)
+                self._note_affected(event, command, work)
                 last = event.seq
         except Exception:
             # The state may hold part of this command: drop its events and rebuild the state
@@ -261,6 +266,26 @@ class SessionRuntime:
             self.state = SessionState.from_events([*committed, *work.events])
             return self._failed(command)
         return protocol.ack(command.id, last, decision.result)
+
+    def _note_affected(self, event: Event, command: Command, work: _Batch) -> None:
+        ident = event.data.get("activity")
+        activity = self.state.activities.get(ident) if isinstance(ident, str) else None
+        if activity is None or event.type.startswith("activity."):
+            return
+        instance = self.state.instance(activity, event.data.get("group"))
+        for who in KINDS[activity.kind].affected(instance, event):
+            if who != command.actor.participant:  # the sender learns it from its ack
+                work.mine.add((who, activity.id))
+
+    def _tell_mine(self, changed: set[tuple[str, str]]) -> None:
+        """Each participant whose own contributions someone else changed gets them anew."""
+        for connection in self.hub.participants():
+            who = connection.participant
+            for participant, activity in sorted(changed):
+                if participant == who:
+                    own = self.state.mine(participant).get(activity)
+                    connection.offer(protocol.encode(
+                        protocol.mine(self.state.seq, activity, own)))
 
     def _failed(self, command: Command) -> dict[str, Any]:
         text = self.translate(self.state.language,

@@ -26,6 +26,11 @@ export function reduceGroups(state, name, data) {
     if (data.participants.list) session.participants = data.participants;
     else Object.assign(session.participants, data.participants);
   }
+  // A new or deleted group adds or removes its instance of every per-group activity.
+  for (const view of data.activities || []) {
+    const index = session.activities.findIndex((a) => a.id === view.id);
+    if (index >= 0) session.activities[index] = view;
+  }
   const you = state.you;
   if (you && name === "group.deleted" && data.group === you.group) {
     Object.assign(you, { group: null, spokesperson: false });

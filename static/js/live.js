@@ -208,6 +208,16 @@ export class Live {
     else if (msg.type === "tally") this.tally(msg);
     else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
     else if (msg.type === "notice") this.emit("notice", msg);
+    else if (msg.type === "mine") this.mine(msg);
+  }
+
+  // The moderation changed something of this participant's own (an idea's text, its
+  // approval, a merge): what it contributed to that activity, anew.
+  mine(msg) {
+    if (!this.state) return;
+    if (msg.mine == null) delete this.state.mine[msg.activity];
+    else this.state.mine[msg.activity] = msg.mine;
+    this.emit("state");
   }
 
   // The server's time now: a countdown to an ends_at of the server must not trust the

@@ -176,8 +176,8 @@ def test_an_open_vote_shows_the_moderator_and_only_the_moderator_each_vote() -> 
     scene.run("activity.reveal", activity=consent)
     moderator = scene.state.view("moderator")["activities"][0]
     assert moderator["votes"] == [
-        {"participant": kim.participant, "name": None, "vote": "yes"},
-        {"participant": lea.participant, "name": None, "vote": "abstain"}]
+        {"participant": kim.participant, "vote": "yes"},
+        {"participant": lea.participant, "vote": "abstain"}]
     assert moderator["results"]["outcome"] == "accepted"
     event = next(e for e in scene.log if e.type == "consent.voted")
     assert scene.state.project(event, "moderator") == {

@@ -246,8 +246,9 @@ def test_premoderation_and_what_each_audience_sees() -> None:
     assert scene.state.project(scene.log[-1], "presenter") == {"activity": qa,
                                                                "question": "q2"}
     assert questions(scene, "presenter") == []
+    # Her upvote of the hidden question stays hers (nothing others do changes her `mine`).
     assert scene.state.mine(kim.participant or "") == {
-        qa: {"questions": [{"id": "q1", "text": "Warum nicht früher?"}]}}
+        qa: {"questions": [{"id": "q1", "text": "Warum nicht früher?"}], "upvoted": ["q2"]}}
 
 
 def test_qa_config_is_checked() -> None:

@@ -84,6 +84,12 @@ class Kind(ABC):
     def results(self, activity: Activity) -> dict[str, Any] | None:
         return None
 
+    def affected(self, activity: Activity, event: Event) -> tuple[str, ...]:
+        """Participants whose own contributions (`mine`) this event changes, when someone
+        other than they may have sent it (an idea the moderation edits, approves, merges):
+        they are told, since no event of their audience may show it."""
+        return ()
+
     def entries(self, activity: Activity) -> int:
         """How many entries the commands in `adds` have made (withdrawn ones included: they
         were stored all the same)."""

@@ -100,10 +100,12 @@ class Consent(Kind):
     def apply(self, activity: Activity, event: Event) -> None:
         data: ConsentData = activity.data
         who = event.data["participant"]
-        old = data.votes.pop(who, None)
+        vote = event.data["vote"]
+        # A changed vote keeps its place in the moderator's list (the order of first votes);
+        # a withdrawn one leaves it.
+        old = data.votes.get(who) if vote is not None else data.votes.pop(who, None)
         if old is not None:
             data.counts[old] -= 1
-        vote = event.data["vote"]
         if vote is not None:
             data.votes[who] = vote
             data.counts[vote] += 1
@@ -123,7 +125,7 @@ class Consent(Kind):
         data: ConsentData = activity.data
         # Names live in the session's participant list, which the moderator's page has;
         # the kind sees only the activity, so it names voters by id.
-        return {"votes": [{"participant": who, "name": None, "vote": vote}
+        return {"votes": [{"participant": who, "vote": vote}
                           for who, vote in data.votes.items()]}
 
     def project(

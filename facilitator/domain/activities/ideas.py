@@ -60,6 +60,14 @@ class Ideas(Kind):
         "cluster.delete": _MODERATE,
     }
 
+    def affected(self, activity: Activity, event: Event) -> tuple[str, ...]:
+        # The text, pending flag and merged_into of an author's own ideas are in `mine`.
+        if event.type in {"idea.edited", "idea.approved", "idea.merged", "idea.unmerged"}:
+            data: IdeasData = activity.data
+            author = data.ideas[event.data["idea"]].author
+            return (author,) if author else ()
+        return ()
+
     def entries(self, activity: Activity) -> int:
         data: IdeasData = activity.data
         return len(data.ideas)

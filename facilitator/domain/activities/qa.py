@@ -96,6 +96,13 @@ class Qa(Kind):
     def results_public(self, activity: Activity) -> bool:
         return True  # vote counts are what people upvote by: everyone sees them live
 
+    def affected(self, activity: Activity, event: Event) -> tuple[str, ...]:
+        # An author's own questions in `mine` carry the pending flag.
+        if event.type == "question.approved":
+            data: QaData = activity.data
+            return (data.questions[event.data["question"]].author,)
+        return ()
+
     def entries(self, activity: Activity) -> int:
         data: QaData = activity.data
         return len(data.questions)
@@ -242,8 +249,9 @@ class Qa(Kind):
             if q.author == participant and not q.withdrawn:
                 own.append({"id": q.id, "text": q.text, **({} if q.approved
                                                            else {"pending": True})})
-        upvoted = [q.id for q in data.questions.values()
-                   if q.visible and participant in q.voters]
+        # Every question this participant upvoted, also one hidden or withdrawn since: what a
+        # phone holds of its own upvotes never changes by what others do.
+        upvoted = [q.id for q in data.questions.values() if participant in q.voters]
         out: dict[str, Any] = {}
         if own:
             out["questions"] = own

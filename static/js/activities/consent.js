@@ -18,7 +18,7 @@ export function reduce(activity, name, data) {
   if (data.vote == null) {
     if (index >= 0) votes.splice(index, 1);
   } else if (index >= 0) votes[index] = { ...votes[index], ...data };
-  else votes.push({ participant: data.participant, name: data.name ?? null, vote: data.vote });
+  else votes.push({ participant: data.participant, vote: data.vote });
 }
 
 export function acked(ctx, command, ack) {
