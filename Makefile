@@ -3,17 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Serving needs the package alone; the test tools (browser driver, type checker, …) come only
+# with `make test`.
+RUN_STAMP := $(VENV)/.installed-run
+# All interfaces, so that a phone on the same Wi-Fi can open the join link (the banner says
+# so, and names the address); HOST=127.0.0.1 keeps the server to this computer.
+HOST ?= 0.0.0.0
 AXE := node_modules/axe-core/axe.min.js
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
 PLAN ?= sessions/simulationslabor-klimaschutz/plan.toml
 
 .PHONY: run test lint bench catalogs screenshots clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
 # axe-core checks the pages for accessibility in the browser tests, vnu-jar (the Nu HTML
 # checker, run with java) the HTML of the documentation; both are optional there (the tests
@@ -21,8 +33,8 @@ $(STAMP): pyproject.toml
 $(AXE) $(VNU): package.json
 	-npm install --no-audit --no-fund --no-package-lock --silent
 
-run: $(STAMP)
-	$(BIN)/facilitator serve --plan $(PLAN)
+run: $(RUN_STAMP)
+	$(BIN)/facilitator serve --plan $(PLAN) --host $(HOST)
 
 test: $(STAMP) $(AXE) $(VNU)
 	$(BIN)/ruff check facilitator tests bench

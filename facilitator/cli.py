@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from facilitator import __version__, secrets
+from facilitator import __version__, network, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
 from facilitator.domain.codes import normalise_code
 from facilitator.domain.plan import Plan, PlanError, load_plan
@@ -168,17 +168,40 @@ async def _archive(settings: Settings, registry: Registry, which: str, pdf: bool
     return 0
 
 
-def banner(settings: Settings, runtime: SessionRuntime) -> str:
+def reach(settings: Settings) -> list[str]:
+    """Who can open the links: a clear word when it is the whole network, and a warning
+    when phones cannot (the server listens on this computer only)."""
+    if settings.public_url:
+        return []
+    if settings.host in network.WILDCARDS:
+        found = network.lan_interface()
+        if found is None:
+            return ["  Note: listening on all interfaces, but this computer has no network "
+                    "address phones could use; the links point to 127.0.0.1."]
+        return [f"  Listening on all interfaces: anyone on the network of {found.name} "
+                f"({found.address}) can open the join page. To keep it to this computer: "
+                "--host 127.0.0.1 (make run HOST=127.0.0.1)."]
+    if network.is_loopback(settings.host):
+        return ["  Warning: the links point to this computer only; phones cannot open them. "
+                "To let phones on the same Wi-Fi join: --host 0.0.0.0 (make run does)."]
+    return []
+
+
+def banner(settings: Settings, runtime: SessionRuntime, *,
+           colour: bool | None = None) -> str:
     secret = secrets.server_secret(settings.data_dir, settings.secret)
     found = links(settings.base_url, secret, runtime)
     state = runtime.state
+    if colour is None:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     return "\n".join([
         f"Session „{state.title}“ ({state.status}), join code {state.code}",
         f"  Moderation:  {found.moderator_url}",
         f"  Beamer:      {found.presenter_url}",
         f"  Join:        {found.join_url}",
+        f"  QR code:     {settings.base_url}/qr/{state.code}.png  (and .svg, for slides)",
         "",
-        qr.text(found.join_url),
+        qr.text(found.join_url, colour=colour),
         "",
     ])
 
@@ -245,6 +268,7 @@ def serve(settings: Settings, plan: Path | None) -> int:
               file=sys.stderr)
     key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
     lines = [f"facilitator {__version__} on {settings.base_url}",
+             *reach(settings),
              f"  Organiser console: {settings.base_url}/console  (organiser key: {key})"]
     if plan is not None:
         async def prepare(settings: Settings, registry: Registry) -> int | str:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from facilitator import network
+
 
 @dataclass(frozen=True)
 class Option:
@@ -41,7 +43,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("sessions_dir", "Directory with plan files and where documentation is written.",
            "sessions"),
     Option("public_url", "URL the server is reached at from phones (used in QR codes and "
-           "links), e.g. https://workshop.example.org. Defaults to http://HOST:PORT.", ""),
+           "links), e.g. https://workshop.example.org. Defaults to http://HOST:PORT; on all "
+           "interfaces (0.0.0.0) to this computer's address in its network.", ""),
     Option("organiser_key", "Key needed to create sessions. Generated and stored in the data "
            "directory on first start when not given.", ""),
     Option("secret", "Secret for signing participant cookies and deriving moderator and "
@@ -125,9 +128,15 @@ class Settings:
 
     @property
     def base_url(self) -> str:
+        """The address in links and QR codes: the public URL, else the host listened on;
+        on all interfaces, the address of this computer in the room's network (a phone
+        that opened 127.0.0.1 would open itself)."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "127.0.0.1" if self.host in {"0.0.0.0", "::", ""} else self.host
+        host = self.host
+        if host in network.WILDCARDS:
+            found = network.lan_interface()
+            host = found.address if found else "127.0.0.1"
         return f"http://{host}:{self.port}"
 
     @property

@@ -43,15 +43,27 @@ def png(data: str, scale: int = 10) -> bytes:
             + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b""))
 
 
-def text(data: str) -> str:
-    """Two matrix rows per terminal line with half blocks, so the code stays square."""
+# Black on bright white, set on every line: the code reads the same on a light and on a dark
+# terminal (a scanner needs dark modules on a light ground, whatever the theme).
+DARK_ON_LIGHT = "\x1b[30;107m"
+RESET = "\x1b[0m"
+
+
+def text(data: str, *, colour: bool = True) -> str:
+    """Two matrix rows per terminal line with half blocks, so the code stays square.
+
+    colour: black modules on a white ground in ANSI colours, right on any terminal. Without
+    colours (NO_COLOR, or not a terminal), light modules are drawn and dark ones left blank,
+    which is right on a dark terminal only."""
     matrix = _code(data).get_matrix()
     if len(matrix) % 2:
         matrix.append([False] * len(matrix[0]))
+    # (top dark, bottom dark) -> the character; with colours the foreground is the dark.
+    glyphs = ({(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+              if colour else
+              {(False, False): "█", (False, True): "▀", (True, False): "▄", (True, True): " "})
     lines = []
     for top, bottom in zip(matrix[::2], matrix[1::2], strict=True):
-        # Light modules are drawn, dark are blank: right for a dark terminal background.
-        lines.append("".join(
-            {(False, False): "█", (False, True): "▀", (True, False): "▄", (True, True): " "}[
-                (t, b)] for t, b in zip(top, bottom, strict=True)))
+        line = "".join(glyphs[(t, b)] for t, b in zip(top, bottom, strict=True))
+        lines.append(f"{DARK_ON_LIGHT}{line}{RESET}" if colour else line)
     return "\n".join(lines)
