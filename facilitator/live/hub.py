@@ -93,17 +93,30 @@ class Hub:
 
     def __init__(self) -> None:
         self.channels: dict[str, set[Connection]] = {}
+        # A participant's connections (a phone reconnecting, a second tab): what the
+        # participant itself changed, or others changed of its own, reaches all of them.
+        self.by_participant: dict[str, set[Connection]] = {}
 
     def add(self, connection: Connection) -> None:
         self.channels.setdefault(connection.channel, set()).add(connection)
+        if connection.participant is not None:
+            self.by_participant.setdefault(connection.participant, set()).add(connection)
 
     def remove(self, connection: Connection) -> None:
         self.channels.get(connection.channel, set()).discard(connection)
+        who = connection.participant
+        if who is not None and who in self.by_participant:
+            self.by_participant[who].discard(connection)
+            if not self.by_participant[who]:
+                del self.by_participant[who]
+
+    def of(self, participant: str) -> set[Connection]:
+        return self.by_participant.get(participant, set())
 
     def move(self, connection: Connection, channel: str) -> None:
-        self.remove(connection)
+        self.channels.get(connection.channel, set()).discard(connection)
         connection.channel = channel
-        self.add(connection)
+        self.channels.setdefault(channel, set()).add(connection)
 
     def members(self, channel: str) -> set[Connection]:
         return self.channels.get(channel, set())

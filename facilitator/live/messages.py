@@ -411,6 +411,14 @@ class Mine(ServerMessage, tag="mine"):
     mine: Object | None
 
 
+class YouMessage(ServerMessage, tag="you"):
+    """To every connection of a participant that changed its own name, place or group on
+    one of them: it replaces `you`."""
+
+    seq: Seq
+    you: You
+
+
 class Notice(ServerMessage, tag="notice"):
     """To moderators: joins refused by the session's limits so far, by limit."""
 

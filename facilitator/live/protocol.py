@@ -338,6 +338,11 @@ def mine(seq: int, activity: str, own: dict[str, Any] | None) -> messages.Mine:
     return messages.Mine(seq=seq, activity=activity, mine=own)
 
 
+def you(seq: int, who: dict[str, Any]) -> messages.YouMessage:
+    """To a participant's connections: its `you`, after it changed it on one of them."""
+    return messages.YouMessage(seq=seq, you=cast("messages.You", who))
+
+
 def notice(refused: Mapping[str, int]) -> messages.Notice:
     """To moderators: joins refused by the session's limits so far, by limit."""
     return messages.Notice(refused=dict(refused))

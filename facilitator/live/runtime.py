@@ -68,8 +68,10 @@ class _Batch:
     answers: list[Answer] = field(default_factory=list)
     forget: list[tuple[str, str]] = field(default_factory=list)
     replies: list[tuple[_Pending, dict[str, Any]]] = field(default_factory=list)
-    # (participant, activity) whose `mine` someone else changed: told after the commit.
+    # (participant, activity) whose `mine` someone else changed, and (participant, activity)
+    # or (participant, None: its `you`) it changed itself: told after the commit.
     mine: set[tuple[str, str]] = field(default_factory=set)
+    own: set[tuple[str, str | None]] = field(default_factory=set)
 
     def mark(self) -> int:
         return len(self.events)
@@ -210,8 +212,8 @@ class SessionRuntime:
                 for channel, text in per_channel.items():
                     if text is not None:
                         self.hub.publish(channel, text)
-            if work.mine:
-                self._tell_mine(work.mine)
+            if work.mine or work.own:
+                self._tell_mine(work.mine, work.own)
             regrouped = next((e.seq for e in reversed(work.events)
                               if e.type.startswith("group")), None)
             if regrouped is not None:
@@ -270,6 +272,10 @@ class SessionRuntime:
     def _note_affected(self, event: Event, command: Command, work: _Batch) -> None:
         ident = event.data.get("activity")
         activity = self.state.activities.get(ident) if isinstance(ident, str) else None
+        sender = command.actor.participant
+        if sender is not None:
+            # The sender's connection learns it from the ack; its other ones must be told.
+            work.own.add((sender, activity.id if activity else None))
         if activity is None or event.type.startswith("activity."):
             return
         instance = self.state.instance(activity, event.data.get("group"))
@@ -277,15 +283,31 @@ class SessionRuntime:
             if who != command.actor.participant:  # the sender learns it from its ack
                 work.mine.add((who, activity.id))
 
-    def _tell_mine(self, changed: set[tuple[str, str]]) -> None:
-        """Each participant whose own contributions someone else changed gets them anew."""
-        for connection in self.hub.participants():
-            who = connection.participant
-            for participant, activity in sorted(changed):
-                if participant == who:
-                    own = self.state.mine(participant).get(activity)
-                    connection.offer(protocol.encode(
-                        protocol.mine(self.state.seq, activity, own)))
+    def _tell_mine(self, changed: set[tuple[str, str]],
+                   own: set[tuple[str, str | None]]) -> None:
+        """Each participant whose own contributions someone else changed gets them anew, on
+        every connection; what a participant changed itself reaches its other connections
+        (a second tab, a phone whose old socket is still open) the same way. Nothing is sent
+        to a participant with one connection for its own change: its ack says it all."""
+        seq = self.state.seq
+        mine = set(changed)
+        selves: set[str] = set()
+        for participant, activity in own:
+            if len(self.hub.of(participant)) < 2:
+                continue
+            if activity is None:
+                selves.add(participant)
+            else:
+                mine.add((participant, activity))
+        for participant, ident in sorted(mine):
+            text = protocol.encode(protocol.mine(
+                seq, ident, self.state.mine(participant).get(ident)))
+            for connection in self.hub.of(participant):
+                connection.offer(text)
+        for participant in sorted(selves):
+            text = protocol.encode(protocol.you(seq, views.you(self.state, participant)))
+            for connection in self.hub.of(participant):
+                connection.offer(text)
 
     def _failed(self, command: Command) -> dict[str, Any]:
         text = self.translate(self.state.language,

@@ -209,6 +209,10 @@ export class Live {
     else if (msg.type === "ack" || msg.type === "error") this.answer(msg);
     else if (msg.type === "notice") this.emit("notice", msg);
     else if (msg.type === "mine") this.mine(msg);
+    else if (msg.type === "you" && this.state) {
+      this.state.you = msg.you;
+      this.emit("state");
+    }
   }
 
   // The moderation changed something of this participant's own (an idea's text, its
