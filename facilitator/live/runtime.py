@@ -11,22 +11,21 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.domain import views
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
-from facilitator.domain.model import Audience, Command, Event, iso, valid_unicode
+from facilitator.domain.model import Audience, Command, Event, valid_unicode
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
 from facilitator.live.answers import Answers
-from facilitator.live.fanout import Messages, encode_event, tallies_for, tally_batches
-from facilitator.live.hub import Connection, Hub, channel_of
+from facilitator.live.connections import Connections
+from facilitator.live.fanout import Messages, encode_event, tally_batches
+from facilitator.live.hub import Hub
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
 
 log = logging.getLogger(__name__)
@@ -82,7 +81,7 @@ class _Batch:
         del self.messages[mark:]
 
 
-class SessionRuntime:
+class SessionRuntime(Connections):
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
@@ -352,87 +351,6 @@ class SessionRuntime:
                     for connection in connections[start:start + FANOUT_CHUNK]:
                         connection.offer(text)
             await asyncio.sleep(lane.interval)
-
-    # -- connections ---------------------------------------------------------------------
-
-    def _hello(self, connection: Connection, resumed_from: int | None = None) -> str:
-        """A complete hello, or (resumed_from) the hello of a replay: its seq is the point
-        the replay starts from, so that a client that drops right after it and resumes from
-        the last seq it saw gets the same events again (protocol 1.1)."""
-        state = self.state
-        resumed = resumed_from is not None
-        who = connection.participant
-        you = mine = None
-        group = None
-        if who is not None:
-            you = views.you(state, who)
-            group = you["group"]
-            connection.standing = (group, you["spokesperson"])
-            mine = state.mine(who)
-        session = None if resumed else state.view(connection.audience, group)
-        seq = state.seq if resumed_from is None else resumed_from
-        return protocol.encode(protocol.hello(connection.audience, seq, session, you,
-                                              mine, now=iso(time.time()), resumed=resumed))
-
-    def _channel(self, connection: Connection) -> str:
-        who = connection.participant
-        group = self.state.members.get(who) if who is not None else None
-        return channel_of(connection.audience, group)
-
-    def _replay(self, connection: Connection, seq: int) -> bool:
-        """Queue what the connection missed after seq; False when it is no longer held (or
-        its channel did not exist then: a group created since)."""
-        oldest = self._recent[0][0] if self._recent else self.state.seq + 1
-        if not 0 <= seq <= self.state.seq or seq + 1 < oldest:
-            return False
-        missed = [(event_seq, per_channel) for event_seq, per_channel in self._recent
-                  if event_seq > seq]
-        if any(connection.channel not in per_channel for _, per_channel in missed):
-            return False
-        who = connection.participant
-        if who is not None and (seq < self.state.participants[who].since or any(
-                seq < event_seq for event_seq in self._regrouped)):
-            # From before the participant existed (nothing of that time is theirs to see),
-            # or the participant may have changed group meanwhile (the events of the new
-            # group would not fit the state of the old one): a complete hello instead.
-            return False
-        connection.offer(self._hello(connection, resumed_from=seq))
-        for _, per_channel in missed:
-            text = per_channel[connection.channel]
-            if text is not None:
-                connection.offer(text)
-        group = connection.standing[0]
-        for text in tallies_for(self.state, connection.audience, group):
-            connection.offer(text)
-        return True
-
-    def _regroup(self) -> None:
-        """Participants whose group (or spokesperson role) changed move to their new channel
-        and get a fresh hello: per-group activities look different there."""
-        for connection in self.hub.participants():
-            who = connection.participant
-            assert who is not None
-            group = self.state.members.get(who)
-            spokesperson = group is not None and self.state.groups[group].spokesperson == who
-            if connection.standing != (group, spokesperson):
-                self.hub.move(connection, channel_of("participant", group))
-                connection.offer(self._hello(connection))
-
-    @asynccontextmanager
-    async def connect(self, connection: Connection,
-                      resume: int | None = None) -> AsyncIterator[None]:
-        """Start the connection with a snapshot, or with a replay of what it missed after
-        `resume`; then deliver everything live for as long as the block runs. Both happen
-        under the writer's lock, so no event can fall between them or come twice."""
-        async with self._lock:
-            connection.channel = self._channel(connection)
-            if resume is None or not self._replay(connection, resume):
-                connection.offer(self._hello(connection))
-            self.hub.add(connection)
-        try:
-            yield
-        finally:
-            self.hub.remove(connection)
 
     def note_refused_join(self, limit: str = "rate") -> None:
         """Count a join refused by a limit ("rate": joins per minute, "full": participants),

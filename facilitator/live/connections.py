@@ -1,0 +1,107 @@
+"""How a session's runtime takes connections: a snapshot, or a replay of what a client
+missed; the move of a participant whose group changed. Split from runtime.py, whose writer it
+shares the state, the hub, the lock and the buffer of recent messages with."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from facilitator.domain import views
+from facilitator.domain.model import iso
+from facilitator.domain.session import SessionState
+from facilitator.live import protocol
+from facilitator.live.fanout import Messages, tallies_for
+from facilitator.live.hub import Connection, Hub, channel_of
+
+
+class Connections:
+    """The connection side of SessionRuntime (a mixin: the writer owns these attributes)."""
+
+    state: SessionState
+    hub: Hub
+    _lock: asyncio.Lock
+    _recent: deque[tuple[int, Messages]]
+    _regrouped: deque[int]
+
+    def _hello(self, connection: Connection, resumed_from: int | None = None) -> str:
+        """A complete hello, or (resumed_from) the hello of a replay: its seq is the point
+        the replay starts from, so that a client that drops right after it and resumes from
+        the last seq it saw gets the same events again (protocol 1.1)."""
+        state = self.state
+        resumed = resumed_from is not None
+        who = connection.participant
+        you = mine = None
+        group = None
+        if who is not None:
+            you = views.you(state, who)
+            group = you["group"]
+            connection.standing = (group, you["spokesperson"])
+            mine = state.mine(who)
+        session = None if resumed else state.view(connection.audience, group)
+        seq = state.seq if resumed_from is None else resumed_from
+        return protocol.encode(protocol.hello(connection.audience, seq, session, you,
+                                              mine, now=iso(time.time()), resumed=resumed))
+
+    def _channel(self, connection: Connection) -> str:
+        who = connection.participant
+        group = self.state.members.get(who) if who is not None else None
+        return channel_of(connection.audience, group)
+
+    def _replay(self, connection: Connection, seq: int) -> bool:
+        """Queue what the connection missed after seq; False when it is no longer held (or
+        its channel did not exist then: a group created since)."""
+        oldest = self._recent[0][0] if self._recent else self.state.seq + 1
+        if not 0 <= seq <= self.state.seq or seq + 1 < oldest:
+            return False
+        missed = [(event_seq, per_channel) for event_seq, per_channel in self._recent
+                  if event_seq > seq]
+        if any(connection.channel not in per_channel for _, per_channel in missed):
+            return False
+        who = connection.participant
+        if who is not None and (seq < self.state.participants[who].since or any(
+                seq < event_seq for event_seq in self._regrouped)):
+            # From before the participant existed (nothing of that time is theirs to see),
+            # or the participant may have changed group meanwhile (the events of the new
+            # group would not fit the state of the old one): a complete hello instead.
+            return False
+        connection.offer(self._hello(connection, resumed_from=seq))
+        for _, per_channel in missed:
+            text = per_channel[connection.channel]
+            if text is not None:
+                connection.offer(text)
+        group = connection.standing[0]
+        for text in tallies_for(self.state, connection.audience, group):
+            connection.offer(text)
+        return True
+
+    def _regroup(self) -> None:
+        """Participants whose group (or spokesperson role) changed move to their new channel
+        and get a fresh hello: per-group activities look different there."""
+        for connection in self.hub.participants():
+            who = connection.participant
+            assert who is not None
+            group = self.state.members.get(who)
+            spokesperson = group is not None and self.state.groups[group].spokesperson == who
+            if connection.standing != (group, spokesperson):
+                self.hub.move(connection, channel_of("participant", group))
+                connection.offer(self._hello(connection))
+
+    @asynccontextmanager
+    async def connect(self, connection: Connection,
+                      resume: int | None = None) -> AsyncIterator[None]:
+        """Start the connection with a snapshot, or with a replay of what it missed after
+        `resume`; then deliver everything live for as long as the block runs. Both happen
+        under the writer's lock, so no event can fall between them or come twice."""
+        async with self._lock:
+            connection.channel = self._channel(connection)
+            if resume is None or not self._replay(connection, resume):
+                connection.offer(self._hello(connection))
+            self.hub.add(connection)
+        try:
+            yield
+        finally:
+            self.hub.remove(connection)
