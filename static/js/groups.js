@@ -2,7 +2,6 @@
 // take part from, per-group activities side by side (beamer, console), and on the phone its
 // own group, the choice of a group while self-selection is open, and "in the room / online".
 
-import { KINDS } from "./activities/index.js";
 import { h, plural, syncList, t } from "./dom.js";
 
 // -- state --------------------------------------------------------------------------------
@@ -117,9 +116,10 @@ function liveFor(live, group) {
   return scoped;
 }
 
-// One column per group, each with the kind's widget for this audience fed with that group's
-// instance. {el, update(view)}; the columns wrap on narrow screens (CSS .group-columns).
-export function perGroup(kind, audience, ctx, { instanceView, headingLevel = "h4" }) {
+// One column per group, each with the widget make(ctx) of this audience (the kind's presenter or
+// moderator) fed with that group's instance. {el, update(view)}; the columns wrap on narrow
+// screens (CSS .group-columns).
+export function perGroup(make, ctx, { instanceView, headingLevel = "h4" }) {
   const columns = h("div", { class: "group-columns" });
   const empty = h("p", { class: "note" }, t("groups.none_yet"));
   const el = h("div", { class: "per-group" }, empty, columns);
@@ -130,7 +130,7 @@ export function perGroup(kind, audience, ctx, { instanceView, headingLevel = "h4
       const groups = groupsOf(session);
       empty.hidden = groups.length > 0;
       syncList(columns, groups, (g) => g.id, (g) => {
-        const widget = KINDS[kind][audience]({ ...ctx, live: liveFor(ctx.live, g.id), group: g.id });
+        const widget = make({ ...ctx, live: liveFor(ctx.live, g.id), group: g.id });
         const section = h("section", { class: "group-column" },
           h(headingLevel, { class: "group-name" }), h("p", { class: "hint group-size" }), widget.el);
         section.widget = widget;

@@ -1,7 +1,7 @@
 // The moderator console of one session: lifecycle, new activities, and every activity with
 // its controls and live results.
 
-import { KINDS } from "./activities/index.js";
+import { KINDS } from "./console/index.js";
 import { kindLabel, showSourceParts, syncSourceFields } from "./activities/items.js";
 import { agendaPanel } from "./agenda.js";
 import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
@@ -147,7 +147,7 @@ function syncPhaseFields(session) {
 function activityCard(view) {
   // A per-group activity: the kind's console widget once per group, side by side.
   const widget = view.per_group
-    ? perGroup(view.kind, "moderator", ctx, { instanceView, headingLevel: "h4" })
+    ? perGroup(KINDS[view.kind].moderator, ctx, { instanceView, headingLevel: "h4" })
     : KINDS[view.kind].moderator(ctx);
   const title = h("h3", {});
   const meta = h("p", { class: "meta" });

@@ -1,6 +1,6 @@
 // The phone: shows the session's current activity and nothing else.
 
-import { KINDS } from "./activities/index.js";
+import { KINDS } from "./phone/index.js";
 import { phaseLine } from "./agenda.js";
 import { $, announce, batched, fill, h, json, t } from "./dom.js";
 import { acked as groupAcked, groupBar, groupName, whereToggle } from "./groups.js";

@@ -1,6 +1,6 @@
 // The beamer: the current activity, big; the way in (code, link, QR) always beside it.
 
-import { KINDS } from "./activities/index.js";
+import { KINDS } from "./beamer/index.js";
 import { phaseLine } from "./agenda.js";
 import { $, batched, fill, h, json, plural, t } from "./dom.js";
 import { perGroup, whereLine } from "./groups.js";
@@ -47,7 +47,7 @@ function render() {
   if (mounted?.key !== key) {
     // A per-group activity: a column per group, side by side.
     const widget = view.per_group
-      ? perGroup(view.kind, "presenter", { live }, { instanceView, headingLevel: "h3" })
+      ? perGroup(KINDS[view.kind].presenter, { live }, { instanceView, headingLevel: "h3" })
       : KINDS[view.kind].presenter({ live });
     const title = h("h2", {});
     const prompt = h("p", { class: "prompt" });

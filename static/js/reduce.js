@@ -61,6 +61,9 @@ export function applyEvent(state, name, data, at = null) {
     case "session.limits_set":
       session.limits = data.limits;
       return;
+    case "session.screen_set":
+      session.screen = data.screen;
+      return;
     case "participant.renamed": {
       const who = session.participants.list?.find((p) => p.id === data.participant.id);
       if (who) who.name = data.participant.name;

@@ -1,9 +1,9 @@
-// Every activity kind the pages know, by the `kind` of its view. A kind module exports
-// reduce(activity, event, data) for its events, one widget per audience
-// (participant/presenter/moderator(ctx) -> {el, update(activity)}), acked() for what
-// an ack tells the participant's own phone, and configFrom(formData) for the console's form.
-// A participant widget may also have acked(command, ack) and refused(command, error) (true:
-// it showed the refusal itself).
+// What every page needs of each activity kind, by the `kind` of its view: reduce(activity, event,
+// data) for its events (static/js/reduce.js). The widgets live apart, one module per audience,
+// so that a page loads only its own: phone/ (participant(ctx) -> {el, update(view)}, and
+// acked(ctx, command, ack) for what an ack tells the phone; a widget may also have
+// acked(command, ack) and refused(command, error), true when it showed the refusal itself),
+// beamer/ (presenter) and console/ (moderator, and configFrom(formData) for the create form).
 
 import * as consent from "./consent.js";
 import * as dots from "./dots.js";

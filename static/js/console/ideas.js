@@ -1,10 +1,9 @@
-// The moderator's side of an idea collection: approve (premoderation), hide and restore,
-// correct, pin, merge duplicates (and undo it), and sort ideas into clusters.
+// The console's side of ideas (static/js/activities/ideas.js has what the audiences share).
 
+import { textArea } from "../activities/ideas.js";
+import { supportOf, wallOrder } from "../activities/ideas_wall.js";
+import { lines } from "../activities/items.js";
 import { changed, fill, h, keepFocus, plural, syncList, t } from "../dom.js";
-import { lines } from "./items.js";
-import { textArea } from "./ideas.js";
-import { supportOf, wallOrder } from "./ideas_wall.js";
 
 let serial = 0; // unique ids for the labels of several idea collections on one page
 
