@@ -72,6 +72,13 @@ def _limits(state: SessionState, command: Command) -> Decision:
     return Decision([("session.limits_set", {"limits": limits.view()})])
 
 
+def _screen(state: SessionState, command: Command) -> Decision:
+    screen = state.screen.changed(command.args.get("screen"))
+    if screen == state.screen:
+        return Decision()
+    return Decision([("session.screen_set", {"screen": screen.view()})])
+
+
 def _join(state: SessionState, command: Command) -> Decision:
     if len(state.participants) >= state.limits.participants:
         raise LimitReached(N_("This session is full."))
@@ -239,6 +246,7 @@ HANDLERS: dict[str, Handler] = {
     "session.delete": _lifecycle("session.deleted"),
     "session.notes": _notes,
     "session.limits": _limits,
+    "session.screen": _screen,
     **agenda.HANDLERS,
     **grouping.HANDLERS,
 }

@@ -33,6 +33,7 @@ from facilitator.domain.errors import (
 )
 from facilitator.domain.limits import Limits
 from facilitator.domain.model import Audience, Command, Decision, Event, Role
+from facilitator.domain.screen import Screen
 
 SessionStatus = Literal["draft", "open", "live", "closed", "deleted"]
 LANGUAGES = ("de", "en")
@@ -78,6 +79,7 @@ SESSION_RULES: dict[str, SessionRule] = {
     # The moderator's notes for the documentation: also after closing, before archiving.
     "session.notes": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
     "session.limits": SessionRule(_MOD, _PREPARE),
+    "session.screen": SessionRule(_MOD, _PREPARE),
     "group.create": SessionRule(_MOD, _PREPARE),
     "group.rename": SessionRule(_MOD, _PREPARE),
     "group.delete": SessionRule(_MOD, _PREPARE),
@@ -150,6 +152,7 @@ class SessionState:
     moderators: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
+    screen: Screen = field(default_factory=Screen)
 
     # -- building ------------------------------------------------------------------------
 
@@ -193,6 +196,8 @@ class SessionState:
             self.notes = d["notes"]
         elif event.type == "session.limits_set":
             self.limits = Limits.of(d["limits"])
+        elif event.type == "session.screen_set":
+            self.screen = Screen.of(d["screen"])
         elif event.type == "participant.renamed":
             self.participants[d["participant"]].name = d["name"]
         elif family in {"phase", "timer"}:

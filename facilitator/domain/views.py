@@ -93,6 +93,7 @@ def session_view(state: SessionState, audience: Audience,
         "activities": [activity_view(state, a, audience, group)
                        for a in state.activities.values() if moderator or a.status != "draft"],
         **({"notes": state.notes, "limits": state.limits.view()} if moderator else {}),
+        **({"screen": state.screen.view()} if audience != "participant" else {}),
     }
 
 
@@ -147,6 +148,8 @@ def project(state: SessionState, event: Event, audience: Audience,
                 if moderator else None)
     if t in {"session.noted", "session.limits_set"}:
         return dict(d) if moderator else None
+    if t == "session.screen_set":
+        return dict(d) if audience != "participant" else None
     if t.startswith("group.") or t.startswith("groups."):
         # Participants whose own group changed get a fresh hello from the server.
         grouped: dict[str, Any] = {

@@ -39,7 +39,7 @@ ERROR_CODES = (
 # as tallies), except consent.voted to the moderator of an open (not secret) vote.
 EVENT_TYPES = (
     "session.created", "session.opened", "session.started", "session.closed",
-    "session.deleted", "session.noted", "session.limits_set",
+    "session.deleted", "session.noted", "session.limits_set", "session.screen_set",
     "participant.joined", "participant.renamed", "participant.where",
     "group.created", "group.renamed", "group.deleted", "group.assigned",
     "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
@@ -105,6 +105,10 @@ class SessionNotes(Command, tag="session.notes"):
 
 class SessionLimits(Command, tag="session.limits"):
     limits: Object
+
+
+class SessionScreen(Command, tag="session.screen"):
+    screen: Object
 
 
 class ParticipantRename(Command, tag="participant.rename"):

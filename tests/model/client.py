@@ -622,6 +622,7 @@ EVENTS: dict[str, Any] = {
     "participant.renamed": _renamed,
     "session.noted": _simple("notes"),
     "session.limits_set": _simple("limits"),
+    "session.screen_set": _simple("screen"),
     "phase.created": _phase, "phase.updated": _phase, "phase.started": _phase,
     "phase.ended": _phase,
     "timer.started": _simple("timer"), "timer.paused": _simple("timer"),

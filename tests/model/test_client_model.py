@@ -254,8 +254,8 @@ KINDS = ["ideas", "ideas", "poll", "dots", "consent", "qa", "words", "measure"]
 
 # name -> weight: each name stands for a family of commands drawn below.
 OPERATIONS = {
-    "lifecycle": 2, "close": 1, "notes": 1, "limits": 1, "join": 2, "rename": 1, "where": 1,
-    "group": 5, "phase": 3, "timer": 4, "create": 3, "activity": 6, "input": 24,
+    "lifecycle": 2, "close": 1, "notes": 1, "limits": 1, "screen": 1, "join": 2, "rename": 1,
+    "where": 1, "group": 5, "phase": 3, "timer": 4, "create": 3, "activity": 6, "input": 24,
     "moderate": 12,
 }
 OPERATION_LIST = [name for name, weight in OPERATIONS.items() for _ in range(weight)]
@@ -380,6 +380,11 @@ class Drawer:
     def op_limits(self) -> tuple[str, str, JSON]:
         return "moderator", "session.limits", {
             "limits": {"ideas": self.draw(st.integers(2, 50), "ideas limit")}}
+
+    def op_screen(self) -> tuple[str, str, JSON]:
+        setting = self.pick([{"blank": True}, {"blank": False}, {"join": False},
+                             {"theme": "dark"}, {"theme": "light"}], "screen")
+        return "moderator", "session.screen", {"screen": setting}
 
     def op_join(self) -> tuple[str, str, JSON]:
         return "system", "participant.join", {

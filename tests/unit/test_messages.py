@@ -57,9 +57,12 @@ def test_the_tables_of_the_refusals_are_the_old_ones() -> None:
         return {name: [(key, f.what, f.required) for key, f in fields.items()]
                 for name, fields in table.items()}
 
-    assert shape(protocol.COMMAND_MESSAGES) == shape(before.COMMAND_MESSAGES)
+    # Commands added after the hand-written tables were retired have no old table.
+    newer = {"session.screen"}
+    now = {k: v for k, v in protocol.COMMAND_MESSAGES.items() if k not in newer}
+    assert shape(now) == shape(before.COMMAND_MESSAGES)
     assert list(protocol.CONTROL_MESSAGES) == list(before.CONTROL_MESSAGES) == ["ping"]
-    assert set(protocol.CLIENT_MESSAGES) == set(before.CLIENT_MESSAGES)
+    assert set(protocol.CLIENT_MESSAGES) - newer == set(before.CLIENT_MESSAGES)
 
 
 def test_ping_and_its_id() -> None:
