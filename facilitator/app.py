@@ -23,7 +23,7 @@ from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import api, archive, openapi, pages, ws
-from facilitator.web.common import WebError, handle_error
+from facilitator.web.common import WebError, environments, handle_error
 from facilitator.web.headers import SecuredStarlette
 from facilitator.web.limiter import RateLimiter
 from facilitator.web.protocols import http_protocol
@@ -45,6 +45,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/join", pages.join_code, name="join_code"),
         Route("/j/{code}", pages.join_page, name="join", methods=["GET", "POST"]),
         Route("/s/{code}", pages.participant_page, name="participant"),
+        Route("/language", pages.choose_language, name="language", methods=["POST"]),
         Route("/present/{code}/{token}", pages.presenter_page, name="presenter"),
         Route("/moderate/{code}/{token}", pages.moderator_page, name="moderator"),
         Route("/moderate/{code}/{token}/archive", archive.write_now, name="moderator_archive",
@@ -128,12 +129,6 @@ def create_app(settings: Settings) -> Starlette:
             await store.close()
             logs.uninstall(flood)
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(asset_dir("templates")),
-        autoescape=True,
-        extensions=["jinja2.ext.i18n"],
-        undefined=jinja2.StrictUndefined,
-    )
     app = SecuredStarlette(
         routes=routes(),
         lifespan=lifespan,
@@ -141,7 +136,9 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
     )
     app.state.settings = settings
-    app.state.templates = Jinja2Templates(env=env)
+    app.state.templates = {
+        lang: Jinja2Templates(env=env) for lang, env in
+        environments(jinja2.FileSystemLoader(asset_dir("templates"))).items()}
     app.state.secret = secrets.server_secret(settings.data_dir, settings.secret)
     app.state.organiser_key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
     app.state.phones = 0  # participants' WebSocket connections (max_connections)

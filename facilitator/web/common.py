@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import BaseLoader, Environment, StrictUndefined
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -11,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from facilitator.domain.errors import N_, Refusal
 from facilitator.i18n import negotiate, translate, translations
+from facilitator.web.cookies import LANGUAGE_COOKIE
 from facilitator.web.schemas import ErrorBody, ErrorDetail, answer
 
 # HTTP status of each refusal code (STYLE.md, point 10): one table, used by every handler.
@@ -45,19 +47,50 @@ class WebError(Exception):
         return cls(refusal.code, refusal.message, refusal.params)
 
 
+LANGUAGES = ("de", "en")
+
+
+def chosen_language(request: Request) -> str | None:
+    """The language this person chose: `?lang=` on the URL, else the language cookie."""
+    for chosen in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if chosen in LANGUAGES:
+            return chosen
+    return None
+
+
+def person_language(request: Request, session_language: str) -> str:
+    """A participant's page (join, live): the person's choice, else the session's language.
+    The beamer and the console keep the session's: the room reads one language."""
+    return chosen_language(request) or session_language
+
+
 def language(request: Request) -> str:
+    """A page outside any session: the person's choice, else the browser's, else the
+    server's default."""
     default: str = request.app.state.settings.language
-    chosen = request.query_params.get("lang")
-    if chosen in {"de", "en"}:
-        return chosen
-    return negotiate(request.headers.get("accept-language"), default)
+    return chosen_language(request) or negotiate(request.headers.get("accept-language"),
+                                                 default)
+
+
+def environments(loader: BaseLoader) -> dict[str, Environment]:
+    """One Jinja environment per language, each with its catalogue installed once.
+
+    One shared environment with the catalogue swapped before each render looked the same, but
+    Jinja caches the templates that others import (the create forms' macros) together with the
+    `_` of the language that rendered them first: an English console got German labels."""
+    out = {}
+    for lang in LANGUAGES:
+        env = Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
+                          undefined=StrictUndefined)
+        env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        out[lang] = env
+    return out
+
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
            status: int = 200) -> HTMLResponse:
-    templates: Jinja2Templates = request.app.state.templates
-    # Rendering is synchronous, so installing the catalog right before it is safe.
-    templates.env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    templates: Jinja2Templates = request.app.state.templates[lang]
     context = {"lang": lang, "settings_base_url": request.app.state.settings.base_url,
                **context}
     response = templates.TemplateResponse(request, name, context, status_code=status)

@@ -13,6 +13,8 @@ from starlette.responses import Response
 
 from facilitator.web import auth
 
+LANGUAGE_COOKIE = "facilitator_lang"  # a person's choice of language (POST /language)
+
 PARTICIPANT_AGE = 2 * 24 * 3600  # a workshop day, and the day after for the results
 
 
@@ -25,6 +27,12 @@ def set_participant(response: Response, conn: HTTPConnection, code: str, token: 
     response.set_cookie(auth.PARTICIPANT_COOKIE.format(code=code), token,
                         max_age=PARTICIPANT_AGE, httponly=True, samesite="lax",
                         secure=secure(conn))
+
+
+def set_language(response: Response, conn: HTTPConnection, lang: str) -> None:
+    # Not secret: a preference, kept for a year, sent on links from other sites too.
+    response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="lax", secure=secure(conn))
 
 
 def set_organiser(response: Response, conn: HTTPConnection, value: str) -> None:

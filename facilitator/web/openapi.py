@@ -68,6 +68,10 @@ HEADERS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "Set-Cookie", "The participant's cookie: `fp_<CODE>=<token>; HttpOnly; Max-Age=172800; "
         "Path=/; SameSite=lax`, with `Secure` when the server is reached over HTTPS (its "
         "public URL, or the scheme a trusted proxy reports).", {"type": "string"}),
+    "Set-Cookie-lang": (
+        "Set-Cookie", "The language chosen: `facilitator_lang=de` or `=en`; HttpOnly; "
+        "Max-Age=31536000; Path=/; SameSite=lax` (and `Secure` over HTTPS).",
+        {"type": "string"}),
     "Set-Cookie-organiser": (
         "Set-Cookie", "The organiser's cookie, for this browser session: "
         "`facilitator_organiser=<value>; HttpOnly; Path=/; SameSite=strict` (and `Secure` "

@@ -14,7 +14,7 @@ from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
 from facilitator.web import archive, auth, cookies, guard
 from facilitator.web.body import read_form_as
-from facilitator.web.common import WebError, language, render
+from facilitator.web.common import LANGUAGES, WebError, language, person_language, render
 from facilitator.web.routedoc import (
     ANYONE,
     FIND,
@@ -28,7 +28,7 @@ from facilitator.web.routedoc import (
     Body,
     Doc,
 )
-from facilitator.web.schemas import CreateForm, JoinForm, LoginForm
+from facilitator.web.schemas import CreateForm, JoinForm, LanguageForm, LoginForm
 from facilitator.web.sessions import find, join, links, participant_of
 from facilitator.web.strings import js_strings
 
@@ -61,7 +61,7 @@ async def join_page(request: Request) -> Response:
                                        "the join link again."))
     runtime = await find(request, request.path_params["code"])
     state = runtime.state
-    lang = state.language
+    lang = person_language(request, state.language)
     error = None
     status = 200
     headers: dict[str, str] = {}
@@ -95,8 +95,8 @@ async def join_page(request: Request) -> Response:
     return response
 
 
-def _live_context(runtime: SessionRuntime) -> dict[str, object]:
-    lang = runtime.state.language
+def _live_context(runtime: SessionRuntime, lang: str | None = None) -> dict[str, object]:
+    lang = lang or runtime.state.language
     return {"code": runtime.code, "title": runtime.state.title,
             "ws_path": f"/ws/{runtime.code}",
             "strings": js_strings(translations(lang).gettext)}
@@ -106,8 +106,30 @@ async def participant_page(request: Request) -> Response:
     runtime = await find(request, request.path_params["code"])
     if participant_of(request, runtime) is None:
         return RedirectResponse(request.url_for("join", code=runtime.code), status_code=303)
-    return render(request, "participant/session.html", _live_context(runtime),
-                  lang=runtime.state.language)
+    lang = person_language(request, runtime.state.language)
+    return render(request, "participant/session.html", _live_context(runtime, lang), lang=lang)
+
+
+def _same_site_path(value: str) -> str:
+    """`next` of the language form: a path on this server, never another host."""
+    if not value.startswith("/") or value.startswith("//") or "\\" in value \
+            or any(ord(c) < 32 for c in value):
+        return "/"
+    return value[:500]
+
+
+async def choose_language(request: Request) -> Response:
+    """The language switch of the join and participant pages (a form, no script needed)."""
+    if guard.foreign_origin(request):
+        raise WebError("forbidden", N_("This form was sent from another website. Please open "
+                                       "the join link again."))
+    form = await read_form_as(request, LanguageForm)
+    if form.lang not in LANGUAGES:
+        raise WebError("invalid", N_("The language must be one of: {choices}."),
+                       {"choices": ", ".join(LANGUAGES)})
+    response = RedirectResponse(_same_site_path(form.next), status_code=303)
+    cookies.set_language(response, request, form.lang)
+    return response
 
 
 async def _role_page(request: Request, role: str, template: str,
@@ -255,6 +277,18 @@ DOCS = [
         answers=(Answer(200, "The page.", media=PAGE),
                  Answer(303, "No valid cookie: to `/j/<CODE>`.", headers=("Location",))),
         refusals=FIND, security=("participantCookie", ANYONE)),
+    Doc("language", "Choose the language of one's pages",
+        "The language switch of the join and participant pages: sets the cookie "
+        "`facilitator_lang`, which the home, join and participant pages then follow over "
+        "the session's language (and `?lang=` over the cookie). Beamer and console keep the "
+        "session's language. A POST whose Origin (or Referer) names another host is refused "
+        "(403).", "Pages", "POST",
+        answers=(Answer(303, "Back to `next`, with the cookie `facilitator_lang`.",
+                        headers=("Location", "Set-Cookie-lang")),),
+        refusals=(("forbidden", "This form was sent from another website. Please open the "
+                                "join link again."),
+                  ("invalid", "The language must be one of: de, en."), *FORM_BODY),
+        body=Body(LanguageForm, PAGE_FORM, {"lang": "en", "next": "/s/K7MXR4"})),
     Doc("presenter", "Presenter (beamer) page",
         "The join code, the QR code and the revealed results, for the projector.", "Pages",
         answers=(Answer(200, "The page.", media=PAGE, headers=("Referrer-Policy",)),),

@@ -153,6 +153,14 @@ class JoinForm(Struct):
                                            "taken as not saying.")] = ""
 
 
+class LanguageForm(Struct):
+    """The language switch of the join and participant pages."""
+
+    lang: Annotated[str, Meta(description="\"de\" or \"en\".")] = ""
+    next: Annotated[str, Meta(description="Where to go back to: a path on this server "
+                                          "(anything else goes to `/`).")] = "/"
+
+
 class LoginForm(Struct):
     """The organiser console's login form."""
 
@@ -179,4 +187,4 @@ def answer(value: Struct, status: int = 200, headers: dict[str, str] | None = No
 
 REQUESTS: tuple[type[Struct], ...] = (CreateSession, JoinSession)
 ANSWERS: tuple[type[Struct], ...] = (SessionCreated, Joined, Health, ErrorBody)
-FORMS: tuple[type[Struct], ...] = (JoinForm, LoginForm, CreateForm)
+FORMS: tuple[type[Struct], ...] = (JoinForm, LanguageForm, LoginForm, CreateForm)
