@@ -28,11 +28,27 @@ def results_visible(activity: Activity, audience: Audience) -> bool:
     return activity.revealed or KINDS[activity.kind].results_public(activity)
 
 
+def responses(activity: Activity, audience: Audience) -> int | None:
+    """How many have answered, for the beamer while the results are hidden from it ("23 von
+    40 haben abgestimmt"); None when the audience gets no such count (it sees the results,
+    or is not the presenter, or the kind has no voters)."""
+    if audience != "presenter" or activity.status == "draft":
+        return None
+    kind = KINDS[activity.kind]
+    if not kind.is_tallied(activity) or results_visible(activity, audience):
+        return None
+    results = kind.results(activity)
+    voters = results.get("voters") if results else None
+    return voters if isinstance(voters, int) else None
+
+
 def _kind_fields(activity: Activity, audience: Audience) -> dict[str, Any]:
     kind = KINDS[activity.kind]
     visible = results_visible(activity, audience)
     results = kind.results_for(activity, audience, kind.results(activity)) if visible else None
-    return {"results": results, **kind.view(activity, audience)}
+    count = responses(activity, audience)
+    return {"results": results, **kind.view(activity, audience),
+            **({"responses": count} if count is not None else {})}
 
 
 def activity_view(state: SessionState, activity: Activity, audience: Audience,

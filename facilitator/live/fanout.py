@@ -66,11 +66,18 @@ def tally_batches(state: SessionState, hub: Hub, ident: str, group: str | None,
     # Keyed by the results object itself (kept alive here), so two audiences share one
     # encoded text exactly when the kind gave them the same object.
     out: dict[int, tuple[dict[str, Any], str, list[Connection]]] = {}
+    counts: list[tuple[str, list[Connection]]] = []
     for audience in audiences:
-        if not state.results_visible(activity, audience):
+        visible = state.results_visible(activity, audience)
+        count = None if visible else views.responses(instance, audience)
+        if not visible and count is None:
             continue
         receivers = [c for ch in _channels(state, audience, group) for c in hub.members(ch)]
         if not receivers:
+            continue
+        if count is not None:
+            counts.append((protocol.encode(protocol.tally(state.seq, ident, None, group,
+                                                          responses=count)), receivers))
             continue
         seen = kind.results_for(instance, audience, results)
         if seen is None:
@@ -79,7 +86,7 @@ def tally_batches(state: SessionState, hub: Hub, ident: str, group: str | None,
             text = protocol.encode(protocol.tally(state.seq, ident, seen, group))
             out[id(seen)] = (seen, text, [])
         out[id(seen)][2].extend(receivers)
-    return [(text, receivers) for _, text, receivers in out.values()]
+    return [(text, receivers) for _, text, receivers in out.values()] + counts
 
 
 def tallies_for(state: SessionState, audience: Audience, group: str | None) -> list[str]:
@@ -87,7 +94,10 @@ def tallies_for(state: SessionState, audience: Audience, group: str | None) -> l
     out = []
     for activity in state.activities.values():
         kind = KINDS[activity.kind]
-        if not kind.is_tallied(activity) or not state.results_visible(activity, audience):
+        if not kind.is_tallied(activity) or activity.status == "draft":
+            continue
+        visible = state.results_visible(activity, audience)
+        if not visible and audience != "presenter":
             continue
         if not activity.per_group:
             groups: list[str | None] = [None]
@@ -97,6 +107,12 @@ def tallies_for(state: SessionState, audience: Audience, group: str | None) -> l
             groups = list(state.groups)
         for g in groups:
             instance = state.instance(activity, g)
+            if not visible:
+                count = views.responses(instance, audience)
+                if count is not None:
+                    out.append(protocol.encode(protocol.tally(state.seq, activity.id, None, g,
+                                                              responses=count)))
+                continue
             results = kind.results_for(instance, audience, kind.results(instance))
             if results is not None:
                 out.append(protocol.encode(protocol.tally(state.seq, activity.id, results, g)))

@@ -375,12 +375,14 @@ class Event(ServerMessage, tag="event"):
 
 
 class Tally(ServerMessage, tag="tally"):
-    """The current results of one activity (or of one group's instance of it)."""
+    """The current results of one activity (or of one group's instance of it); to the
+    presenter while they are hidden from it, only how many have answered."""
 
     seq: Seq
     activity: str
-    results: Object
+    results: Object | None
     group: str | UnsetType = UNSET
+    responses: int | UnsetType = UNSET
 
 
 class Ack(ServerMessage, tag="ack"):

@@ -307,11 +307,13 @@ def event(seq: int, at: str, name: str, data: dict[str, Any]) -> messages.Event:
     return messages.Event(seq=seq, at=at, event=name, data=data)
 
 
-def tally(seq: int, activity: str, results: dict[str, Any],
-          group: str | None = None) -> messages.Tally:
-    # group: one group's instance of a per-group activity
+def tally(seq: int, activity: str, results: dict[str, Any] | None,
+          group: str | None = None, responses: int | None = None) -> messages.Tally:
+    # group: one group's instance of a per-group activity; responses: the presenter's count
+    # while the results are hidden from it (results None then)
     return messages.Tally(seq=seq, activity=activity, results=results,
-                          group=msgspec.UNSET if group is None else group)
+                          group=msgspec.UNSET if group is None else group,
+                          responses=msgspec.UNSET if responses is None else responses)
 
 
 # Acks and errors stay dicts: SessionRuntime.submit() answers with them, and the HTTP side,

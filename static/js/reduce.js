@@ -32,7 +32,11 @@ export function instanceView(activity, group) {
 export function applyTally(state, msg) {
   const activity = findActivity(state.session, msg.activity);
   if (!activity) return false;
-  instanceOf(activity, msg.group).results = msg.results;
+  const instance = instanceOf(activity, msg.group);
+  instance.results = msg.results;
+  // The beamer's count while the results are hidden from it ("23 von 40 haben abgestimmt").
+  if (typeof msg.responses === "number") instance.responses = msg.responses;
+  else delete instance.responses;
   return true;
 }
 

@@ -38,12 +38,14 @@ async def test_poll_tally_reaches_beamer_only_after_reveal(live_session: dict[st
     for phone, choice in zip(phones, votes, strict=True):
         answer = await phone.ok("vote.cast", activity=activity, choices=[choice])
         assert answer["result"] == {"choices": [choice]}
-    # The moderator sees the live tally; beamer and phones see nothing yet.
+    # The moderator sees the live tally; the beamer only how many voted, the phones nothing.
     tally = await mod.wait(lambda m: m["type"] == "tally" and m["results"]["voters"] == 5)
     counts = {o["id"]: o["count"] for o in tally["results"]["options"]}
     assert counts == {"o1": 3, "o2": 1, "o3": 1}
+    count = await beamer.wait(lambda m: m["type"] == "tally" and m.get("responses") == 5)
+    assert count["results"] is None
+    assert all(t["results"] is None for t in beamer.tallies())
     await asyncio.sleep(0.2)
-    assert beamer.tallies() == []
     assert all(p.tallies() == [] for p in phones)
     assert all(not p.events("vote.cast") for p in phones + [beamer, mod])
     await mod.ok("activity.reveal", activity=activity)
@@ -54,7 +56,9 @@ async def test_poll_tally_reaches_beamer_only_after_reveal(live_session: dict[st
     # After the reveal, new votes reach the beamer as tallies.
     late = (await _phones(server, code, 1))[0]
     await late.ok("vote.cast", activity=activity, choices=["o2"])
-    tally = await beamer.wait(lambda m: m["type"] == "tally" and m["results"]["voters"] == 6)
+    tally = await beamer.wait(lambda m: m["type"] == "tally" and m["results"] is not None
+                              and m["results"]["voters"] == 6)
+    assert "responses" not in tally
     assert {o["id"]: o["count"] for o in tally["results"]["options"]}["o2"] == 2
     for client in [mod, beamer, late, *phones]:
         await client.close()

@@ -74,7 +74,10 @@ async def test_collect_merge_cluster_dots_consent(live_session: dict[str, Any]) 
     totals = {i["id"]: i["dots"] for i in tally["results"]["items"]}
     assert totals == {carsharing: 6, radwege: 3}
     await asyncio.sleep(0.15)
-    assert not beamer.tallies(dots) and not any(p.tallies(dots) for p in phones)
+    # Before the reveal the beamer learns only how many took part; the phones nothing.
+    assert all(t["results"] is None for t in beamer.tallies(dots))
+    assert beamer.tallies(dots)[-1]["responses"] == 4
+    assert not any(p.tallies(dots) for p in phones)
     await mod.ok("activity.reveal", activity=dots)
     revealed = await beamer.wait(lambda m: m.get("event") == "activity.revealed"
                                  and m["data"]["activity"]["id"] == dots)

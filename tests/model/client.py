@@ -200,6 +200,12 @@ class ClientModel:
             return
         results = message.get("results")
         instance["results"] = results
+        # "to the presenter while the results are hidden from it: `results` null and
+        # `responses`, the number who answered"; the view has `responses` only then.
+        if "responses" in message:
+            instance["responses"] = message["responses"]
+        else:
+            instance.pop("responses", None)
         kind = activity.get("kind")
         if kind == "ideas" and self.role == "moderator" and isinstance(results, dict):
             # Support counts are results; the moderator's records carry them as `support`.

@@ -50,6 +50,10 @@ def test_every_command_decodes_with_every_field(cls: type[msgspec.Struct]) -> No
     assert (inbound.type, inbound.id, inbound.args) == (messages.tag(cls), "c_2", args)
 
 
+# Commands added after the hand-written tables were retired: the old parser never knew them.
+NEWER = {"session.screen"}
+
+
 def test_the_tables_of_the_refusals_are_the_old_ones() -> None:
     """Field names, their order (the order faults are reported in), JSON types and whether
     they are required: as the hand-written tables had them."""
@@ -57,8 +61,7 @@ def test_the_tables_of_the_refusals_are_the_old_ones() -> None:
         return {name: [(key, f.what, f.required) for key, f in fields.items()]
                 for name, fields in table.items()}
 
-    # Commands added after the hand-written tables were retired have no old table.
-    newer = {"session.screen"}
+    newer = NEWER
     now = {k: v for k, v in protocol.COMMAND_MESSAGES.items() if k not in newer}
     assert shape(now) == shape(before.COMMAND_MESSAGES)
     assert list(protocol.CONTROL_MESSAGES) == list(before.CONTROL_MESSAGES) == ["ping"]
@@ -278,7 +281,7 @@ def frames(draw: st.DrawFn) -> str:
     """Random messages of every type: fields good, missing or of any JSON value (lone
     surrogates, NaN, big numbers, deep values), unknown fields, ids good and bad, any order;
     now and then too large."""
-    type_ = draw(st.one_of(st.sampled_from(sorted(protocol.CLIENT_MESSAGES)),
+    type_ = draw(st.one_of(st.sampled_from(sorted(set(protocol.CLIENT_MESSAGES) - NEWER)),
                            st.sampled_from(["nope", ""]), VALUE))
     message: dict[str, Any] = {"type": type_}
     how = draw(st.sampled_from(["good", "good", "none", "bad", "value"]))
