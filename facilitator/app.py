@@ -11,8 +11,9 @@ import jinja2
 import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from facilitator import logs, secrets
@@ -23,6 +24,7 @@ from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import api, archive, openapi, pages, ws
+from facilitator.web.assets import Assets, StaticSite
 from facilitator.web.common import WebError, environments, handle_error
 from facilitator.web.headers import SecuredStarlette
 from facilitator.web.limiter import RateLimiter
@@ -39,7 +41,8 @@ def asset_dir(name: str) -> Path:
     return packaged if packaged.is_dir() else Path(__file__).parent.parent / name
 
 
-def routes() -> list[Route | WebSocketRoute | Mount]:
+def routes(site: StaticSite | None = None) -> list[Route | WebSocketRoute | Mount]:
+    site = site or StaticSite(asset_dir("static"))
     return [
         Route("/", pages.home, name="home"),
         Route("/join", pages.join_code, name="join_code"),
@@ -52,6 +55,7 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
               methods=["POST"]),
         Route("/moderate/{code}/{token}/archive.zip", archive.download,
               name="moderator_archive_zip"),
+        Route("/moderate/{code}/{token}/report.html", archive.report, name="moderator_report"),
         Route("/console", pages.console_page, name="console"),
         Route("/console/login", pages.console_login, name="console_login", methods=["POST"]),
         Route("/console/sessions", pages.console_create, name="console_create",
@@ -65,7 +69,9 @@ def routes() -> list[Route | WebSocketRoute | Mount]:
         Route("/api/openapi.json", openapi.openapi_json, name="openapi"),
         Route("/api/asyncapi.json", openapi.asyncapi_json, name="asyncapi"),
         WebSocketRoute("/ws/{code}", ws.live, name="ws"),
-        Mount("/static", StaticFiles(directory=asset_dir("static")), name="static"),
+        # Versioned first: /static/v/... is never a file of static/.
+        Mount("/static/v/{version}", Assets(site), name="static"),
+        Mount("/static", Assets(site), name="static_latest"),
     ]
 
 
@@ -129,13 +135,18 @@ def create_app(settings: Settings) -> Starlette:
             await store.close()
             logs.uninstall(flood)
 
+    site = StaticSite(asset_dir("static"))
     app = SecuredStarlette(
-        routes=routes(),
+        routes=routes(site),
         lifespan=lifespan,
         base_url=settings.base_url,
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
+        # Pages and API answers, compressed per answer (they differ per person); the static
+        # files come compressed from memory already (web/assets.py) and pass through.
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
     )
     app.state.settings = settings
+    app.state.static = site
     app.state.templates = {
         lang: Jinja2Templates(env=env) for lang, env in
         environments(jinja2.FileSystemLoader(asset_dir("templates"))).items()}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined
+from jinja2 import BaseLoader, Environment, StrictUndefined, pass_context
+from jinja2.runtime import Context
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -83,8 +85,30 @@ def environments(loader: BaseLoader) -> dict[str, Environment]:
         env = Environment(loader=loader, autoescape=True, extensions=["jinja2.ext.i18n"],
                           undefined=StrictUndefined)
         env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        env.globals["url_for"] = _url_for
+        env.globals["preloads"] = _preloads
         out[lang] = env
     return out
+
+
+@pass_context
+def _url_for(context: Context, name: str, /, **params: Any) -> URL:
+    """Starlette's url_for, with the static files' version filled in (web/assets.py)."""
+    request: Request = context["request"]
+    if name == "static":
+        # A path, not an absolute URL: the same cache entry whichever host name the phone
+        # used, and right behind a proxy that rewrites it.
+        params.setdefault("version", request.app.state.static.version)
+        return URL(request.url_for(name, **params).path)
+    return request.url_for(name, **params)
+
+
+@pass_context
+def _preloads(context: Context, entry: str) -> list[URL]:
+    """URLs of the modules a page's entry script imports, for <link rel="modulepreload">."""
+    request: Request = context["request"]
+    return [_url_for(context, "static", path=path)
+            for path in request.app.state.static.preloads(entry)]
 
 
 

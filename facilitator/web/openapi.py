@@ -146,8 +146,24 @@ OWN_DOCS = [
         "directions with its JSON Schema, made from the same types that decode and encode "
         "them. The prose, with the rules per audience, is docs/protocol.md.",
         "Operations", answers=(Answer(200, "The document.", media="application/json"),)),
-    Doc("static", "Static files",
-        "The pages' scripts, styles, fonts and images (`/static/js/…`, `/static/css/…`). "
+    Doc("static", "Static files, versioned",
+        "The pages' scripts and styles as the pages link them: `/static/v/<VERSION>/js/…`, "
+        "where the version is a hash of every static file when the server started, so a "
+        "changed file gets a new URL. With the current version the answer may be kept for a "
+        "year (`Cache-Control: public, max-age=31536000, immutable`); with another one it is "
+        "the same file with `no-cache`. Scripts, styles and SVG come gzipped when the browser "
+        "accepts it (compressed once and kept in memory; scripts without their comment lines "
+        "and indentation). Answers `304` to a matching `If-None-Match` or "
+        "`If-Modified-Since`; an unknown file is the 404 page.", "Pages",
+        params={"path": "A file below the static folder.",
+                "version": "The static files' version, as the pages link it."},
+        answers=(Answer(200, "The file, with `ETag`, `Last-Modified` and `Cache-Control`; "
+                             "its media type follows from its name.", media="*/*"),
+                 Answer(304, "Not modified."),
+                 Answer(404, "No such file: the error page.", media="text/html"))),
+    Doc("static_latest", "Static files",
+        "The same files without a version (`/static/js/…`, `/static/css/…`), for links from "
+        "outside the pages: always `Cache-Control: no-cache` (the browser revalidates). "
         "Answers `304` to a matching `If-None-Match` or `If-Modified-Since`; an unknown file "
         "is the 404 page.", "Pages",
         params={"path": "A file below the static folder."},

@@ -95,11 +95,12 @@ async def join_page(request: Request) -> Response:
     return response
 
 
-def _live_context(runtime: SessionRuntime, lang: str | None = None) -> dict[str, object]:
+def _live_context(request: Request, runtime: SessionRuntime, entry: str,
+                  lang: str | None = None) -> dict[str, object]:
     lang = lang or runtime.state.language
+    texts = request.app.state.static.strings(entry, js_strings(translations(lang).gettext))
     return {"code": runtime.code, "title": runtime.state.title,
-            "ws_path": f"/ws/{runtime.code}",
-            "strings": js_strings(translations(lang).gettext)}
+            "ws_path": f"/ws/{runtime.code}", "entry": entry, "strings": texts}
 
 
 async def participant_page(request: Request) -> Response:
@@ -107,7 +108,8 @@ async def participant_page(request: Request) -> Response:
     if participant_of(request, runtime) is None:
         return RedirectResponse(request.url_for("join", code=runtime.code), status_code=303)
     lang = person_language(request, runtime.state.language)
-    return render(request, "participant/session.html", _live_context(runtime, lang), lang=lang)
+    return render(request, "participant/session.html",
+                  _live_context(request, runtime, "js/participant.js", lang), lang=lang)
 
 
 def _same_site_path(value: str) -> str:
@@ -132,7 +134,7 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-async def _role_page(request: Request, role: str, template: str,
+async def _role_page(request: Request, role: str, template: str, entry: str,
                      extra: dict[str, object] | None = None) -> Response:
     runtime = await find(request, request.path_params["code"])
     secret = request.app.state.secret
@@ -142,7 +144,7 @@ async def _role_page(request: Request, role: str, template: str,
         guard.failed(request)
         raise WebError("not_found", N_("There is no session with this code."))
     found = links(request.app.state.settings.base_url, secret, runtime)
-    context = {**_live_context(runtime), "token": token,
+    context = {**_live_context(request, runtime, entry), "token": token,
                "join_url": found.join_url, "presenter_url": found.presenter_url,
                "qr_svg_url": str(request.url_for("qr_svg", code=runtime.code)),
                # Only the owner hands out the co-moderator link.
@@ -156,7 +158,7 @@ async def _role_page(request: Request, role: str, template: str,
 
 
 async def presenter_page(request: Request) -> Response:
-    return await _role_page(request, "presenter", "presenter/session.html")
+    return await _role_page(request, "presenter", "presenter/session.html", "js/presenter.js")
 
 
 async def moderator_page(request: Request) -> Response:
@@ -164,7 +166,7 @@ async def moderator_page(request: Request) -> Response:
     settings = request.app.state.settings
     archived = archive.written(request.app.state.archiver, runtime.state.id, settings.timezone)
     return await _role_page(request, "moderator", "moderator/session.html",
-                            {"archive_written": archived})
+                            "js/moderator.js", {"archive_written": archived})
 
 
 def organiser(request: Request) -> bool:

@@ -293,7 +293,7 @@ def test_a_crash_is_a_500_with_the_security_headers(tmp_path: Path,
         raise RuntimeError("a bug in a handler")
 
     routes = app_module.routes
-    monkeypatch.setattr(app_module, "routes", lambda: [Route("/boom", boom), *routes()])
+    monkeypatch.setattr(app_module, "routes", lambda site: [Route("/boom", boom), *routes(site)])
     server = LiveServer(tmp_path / "data").start()
     try:
         with http(server) as browser:
