@@ -44,8 +44,9 @@ test: $(STAMP) $(AXE) $(VNU)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Pictures of the printed report's first pages for the docs, from the recorded workshop
-# (needs Chromium and pdftoppm; tests/fixtures/screenshots.py).
+# Pictures for the docs (docs/screenshots/, shown in the README): phone, beamer and console
+# in German and English with a heavy workshop, and the printed report's first pages (needs
+# Chromium and pdftoppm; tests/fixtures/screenshots.py).
 screenshots: $(STAMP)
 	$(BIN)/python -m tests.fixtures.screenshots
 

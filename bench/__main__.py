@@ -3,7 +3,8 @@ workshop's documentation; write docs/benchmarks.md.
 
 A run has up to three stages, each with fresh servers: one session of N phones; the same N
 phones in ten sessions at once; and many phones (5,000) in one session. Each stage measures
-facilitator, then the reference.
+facilitator, then the reference. Then the weight of the phone's pages and Lighthouse's
+ratings of them, in real Chromium (bench/pages.py; `--only pages` alone).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 from bench.archive import measure as measure_archive
 from bench.codec import measure as measure_codec
 from bench.codec import section as codec_section
+from bench.pages import measure as measure_pages
+from bench.pages import section as pages_section
 from bench.procs import raise_fd_limit
 from bench.report import keep_intro, machine_info, render, splice
 from bench.run import Plan, run_target
@@ -64,10 +67,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="phone processes (default 2)")
     parser.add_argument("--lanes", type=int, default=64,
                         help="phones joining and connecting at once, in total (default 64)")
-    parser.add_argument("--only", choices=("facilitator", "reference", "archive", "codec"),
+    parser.add_argument("--only", choices=("facilitator", "reference", "archive", "codec",
+                                            "pages"),
                         help="measure one target only (archive: only the time of writing "
                         "the documentation of the recorded workshop; codec: only parsing "
-                        "and encoding one message, put into the report of the last run)")
+                        "and encoding one message; pages: only the weight of the phone's "
+                        "pages and Lighthouse; codec and pages are put into the report of "
+                        "the last run)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3,
+                        help="Lighthouse runs per page, the median counts (default 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; "
                         "--quick prints it and writes no file unless --out is given)")
@@ -88,6 +96,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         args.stages = [s for s in args.stages if s != "large"]
     if args.out is None and not args.quick:
         args.out = ROOT / "docs" / "benchmarks.md"
+    if args.lighthouse_runs < 1:
+        parser.error("--lighthouse-runs must be positive")
     if args.phones < 1 or args.votes_per_phone < 0 or args.workers < 1 or args.lanes < 1:
         parser.error("--phones, --workers and --lanes must be positive")
     if args.sessions < 0 or args.sessions == 1 or args.sessions > args.phones:
@@ -175,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
     if args.only == "codec":
         return codec_only(args)
+    if args.only == "pages":
+        return pages_only(args)
     soft, _ = raise_fd_limit()
     notes = []
     if soft < fd_need(args.phones) and args.only != "archive":
@@ -202,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
         log(f"archive: best {archive['best_s']:.3f} s, median {archive['median_s']:.3f} s "
             f"of {archive['runs']} runs")
     codec = measure_codec() if args.only is None else None
+    pages = None
+    if args.only is None and not args.quick:
+        log("pages: the weight of the phone's pages and Lighthouse, in Chromium")
+        pages = measure_pages(lighthouse_runs=args.lighthouse_runs)
     machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
@@ -210,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
                  "seconds": time.monotonic() - began}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
     text = render(intro, machine, command, date, plan_info, results, archive,
-                  staged.get("sessions"), staged.get("large"), codec)
+                  staged.get("sessions"), staged.get("large"), codec, pages)
     limited = any(r.get("limit_hit") for by_target in staged.values()
                   for r in by_target.values())
     if limited and args.out:
@@ -224,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"machine": machine, "plan": plan_info,
                                          "results": results, "archive": archive,
-                                         "codec": codec,
+                                         "codec": codec, "pages": pages,
                                          "sessions": staged.get("sessions"),
                                          "large": staged.get("large")},
                                         indent=1, default=str))
@@ -233,8 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     for stage, name, result in failed:
         what = "STOPPED AT A LIMIT" if result.get("limit_hit") else "FAILED"
         log(f"{what} ({stage}, {name}): {result['failure']}")
+    if pages and pages.get("failure"):
+        log(f"FAILED (pages): {pages['failure']}")
     log(f"took {time.monotonic() - began:.0f} s")
-    return 1 if failed else 0
+    return 1 if failed or (pages and pages.get("failure")) else 0
 
 
 def codec_only(args: argparse.Namespace) -> int:
@@ -253,6 +271,28 @@ def codec_only(args: argparse.Namespace) -> int:
     if args.json:
         args.json.write_text(json.dumps({"codec": codec}, indent=1))
     return 0
+
+
+def pages_only(args: argparse.Namespace) -> int:
+    """The weight of the phone's pages and Lighthouse (bench/pages.py), a minute or two: its
+    section replaces the one in the report of the last full run, the rest stays."""
+    log("pages: the weight of the phone's pages and Lighthouse, in Chromium")
+    pages = measure_pages(lighthouse_runs=args.lighthouse_runs)
+    pages["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = pages_section(pages)
+    if args.out and (pages.get("failure") or pages.get("skipped")):
+        print("\n".join(lines))
+        log(f"{args.out} left as it was: the stage "
+            + ("failed" if pages.get("failure") else "was skipped"))
+    elif args.out:
+        old = args.out.read_text() if args.out.exists() else keep_intro(args.out)
+        args.out.write_text(splice(old, lines))
+        log(f"wrote the section into {args.out}")
+    else:
+        print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps({"pages": pages}, indent=1, default=str))
+    return 1 if pages.get("failure") else 0
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from bench.observe import (
     observations_sessions,
     sessions_label,
 )
+from bench.pages import section as pages_section
 
 MARKER = "<!-- Everything below this line is written by `python -m bench`; edit above it. -->"
 
@@ -50,6 +51,15 @@ And it times parsing one frame and encoding one message (`bench/codec.py`): a ph
 and encoded from the msgspec types of `facilitator/live/messages.py`, against the hand-written
 checks and the json module they replaced in issue 9 (kept in `bench/codec_before.py` for this
 comparison only).
+
+Last, it weighs the two pages a phone opens and has Lighthouse rate them (`bench/pages.py`,
+real Chromium through Playwright and `node_modules/.bin/lighthouse`): the join page and the
+participant page while a poll runs, each loaded with an empty cache and once more, the bytes
+transferred and the requests counted from the DevTools protocol, and Lighthouse's mobile
+performance and accessibility scores, LCP, CLS and TBT. The aims in issue 10: **the
+participant page under 60 KB transferred on first load, both pages at least 95 in
+performance and accessibility, layout shift under 0.05**. Without Chromium or Lighthouse this
+stage is skipped with a note.
 
 Besides this one-session stage, two more stages run, each on fresh servers and against the
 reference:
@@ -88,6 +98,8 @@ python -m bench --sessions 0 --large 0           # only one session, as before t
 python -m bench --only archive --out /tmp/b.md   # only the time of writing the documentation
 python -m bench --only codec         # only parsing and encoding one message, a few seconds;
                                      # replaces that table on this page, keeps the rest
+python -m bench --only pages         # only the pages' weight and Lighthouse, about two
+                                     # minutes; replaces that section, keeps the rest
 python -m bench --phones 500 --spread 3 --votes-per-phone 3 --out /tmp/b.md --raw /tmp/raw
 ```
 
@@ -485,10 +497,12 @@ def render(
     results: dict[str, dict[str, Any]], archive: dict[str, Any] | None = None,
     sessions: dict[str, dict[str, Any]] | None = None,
     large: dict[str, dict[str, Any]] | None = None, codec: dict[str, Any] | None = None,
+    pages: dict[str, Any] | None = None,
 ) -> str:
     """`results`: one session, by target; `sessions`: several sessions at once (None when
     not run); `large`: many phones in one session (None when not run); `codec`: parsing and
-    encoding one message (bench/codec.py; None when not run)."""
+    encoding one message (bench/codec.py; None when not run); `pages`: the weight of the
+    phone's pages and Lighthouse (bench/pages.py; None when not run)."""
     ours, ref = pair(results, plan["phones"])
     bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
     packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
@@ -517,6 +531,8 @@ def render(
         out += archive_section(archive)
     if codec:
         out += codec_section(codec)
+    if pages:
+        out += pages_section(pages)
     if not (results or sessions or large):  # `--only archive`
         return "\n".join(out)
     if results:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 import pytest
 
 from bench.codec import measure as measure_codec
 from bench.limits import SERVER_LIMITS, close_refusal, explain, join_refusal, server_environment
 from bench.observe import cpu_per_vote_ms, observations
+from bench.pages import section as pages_section
 from bench.reference import MAX_ROOMS, Rooms
 from bench.report import DEFAULT_INTRO, MARKER, keep_intro, num, ratio, render, splice
 from bench.run import logged_errors
@@ -524,3 +526,58 @@ def test_splice_replaces_one_section_and_keeps_the_rest() -> None:
     assert second == first.replace("| one |", "| two |")
     # a page without figures (or without the marker) gets it at the end
     assert splice("# Benchmarks\n", ["### P", "", "x", ""]).endswith(f"{MARKER}\n\n### P\n\nx\n")
+
+
+def pages_result(participant_kb: float, performance: float) -> dict[str, Any]:
+    def load(kb: float, shift: float) -> dict[str, Any]:
+        return {"bytes": int(kb * 1024), "requests": 3, "from_network": 3, "from_cache": 0,
+                "revalidated": 0, "ready_ms": 120.0, "layout_shift": shift,
+                "body_bytes": int(kb * 800),
+                "socket_frames": 1, "socket_bytes": 900,
+                "resources": [{"path": "/s/ABC123", "type": "Document", "status": 200,
+                               "bytes": int(kb * 1024), "cache": False, "encoding": "br",
+                               "cache_control": "no-store"}]}
+
+    def rated(score: float) -> dict[str, Any]:
+        return {"performance": score, "accessibility": 100, "lcp_ms": 1234.0,
+                "fcp_ms": 900.0, "tbt_ms": 12.0, "cls": 0.01, "speed_index_ms": 900.0,
+                "final_url": "/s/ABC123", "failed_accessibility": [], "lighthouse": "12.2.3",
+                "runs": 3}
+
+    return {"aims": {"first_kb": 60.0, "score": 95, "cls": 0.05},
+            "weight": {"join": {"path": "/j/ABC123", "first": load(20, 0.0),
+                                "repeat": load(2, 0.0)},
+                       "participant": {"path": "/s/ABC123", "first": load(participant_kb, 0.2),
+                                       "repeat": load(5, 0.0)}},
+            "lighthouse": {"join": rated(100), "participant": rated(performance)}}
+
+
+def test_pages_section_judges_the_aims_from_the_figures() -> None:
+    good = "\n".join(pages_section(pages_result(45.5, 97)))
+    assert good.startswith("### Page weight and Lighthouse")
+    assert "| participant page `/s/<code>` during a poll: transferred, KB | 45.5 | 5.0 | " \
+           "< 60 KB on first load (met) |" in good
+    assert "| performance score | 100 | 97 | ≥ 95 (met) |" in good
+    assert "during a poll: of which bodies (as sent, compressed), KB | 35.5 | 3.9 | |" in good
+    assert "| largest contentful paint (LCP), ms | 1,234 | 1,234 |  |" in good
+    # the shift measured in the browser on the participant page's first load is too much
+    assert "layout shift until then | 0.200 | 0.000 | < 0.05 (**not met**) |" in good
+    assert "| `/s/ABC123` | Document | 46,592 | br | no-store | 200 (5,120 bytes) |" in good
+    bad = "\n".join(pages_section(pages_result(61, 94)))
+    assert "< 60 KB on first load (**not met**)" in bad
+    assert "| performance score | 100 | 94 | ≥ 95 (**not met**) |" in bad
+
+
+def test_pages_section_says_why_it_was_skipped_and_goes_into_the_report() -> None:
+    skipped = pages_section({"aims": {}, "skipped": "no Chromium at /usr/bin/chromium"})
+    assert skipped[2] == "Not measured: no Chromium at /usr/bin/chromium."
+    failed = {**pages_result(45, 97)}
+    failed["lighthouse"] = {"join": {"failure": "Lighthouse took more than 240 s"}}
+    text = "\n".join(pages_section(failed))
+    assert "Lighthouse failed on the join page `/j/<code>`: `Lighthouse took more" in text
+    report = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", PLAN, {}, ARCHIVE,
+                    pages=pages_result(45, 97))
+    assert "### Page weight and Lighthouse" in report
+    again = splice(report, pages_section(pages_result(50, 97)))
+    assert again.count("### Page weight and Lighthouse") == 1
+    assert "transferred, KB | 50.0 |" in again
