@@ -100,6 +100,8 @@ def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
         # Past it, a 503 at once rather than "Too many open files" when accepting.
         "limit_concurrency": concurrency_limit(settings),
         "proxy_headers": settings.proxy_headers, "log_level": settings.log_level,
+        # Nobody needs to read which server this is (and a phone loads forty files).
+        "server_header": False,
         "lifespan": "on", **overrides}
     return uvicorn.Config(create_app(settings), **options)
 
