@@ -15,8 +15,9 @@ function svg(tag, attrs = {}, ...children) {
   return el;
 }
 
-// Horizontal bars: rows = [{key, label, value, max, text, rank?, detail?}]; rank ("1.") goes
-// before the label, text (the number in words) beside the bar, detail in small print below.
+// Horizontal bars: rows = [{key, label, value, max, text, rank?, detail?, tag?}]; rank ("1.")
+// goes before the label, text (the number in words) beside the bar, detail in small print
+// below; tag (the group an item came from) after the label (the beamer fills it by key).
 export function bars({ ranked = false } = {}) {
   const list = h(ranked ? "ol" : "ul", { class: ranked ? "bars ranked" : "bars" });
   return {
@@ -24,14 +25,20 @@ export function bars({ ranked = false } = {}) {
     update(rows) {
       syncList(list, rows, (r) => r.key,
         () => h("li", {},
-          h("span", { class: "bar-label" }, h("span", { class: "bar-rank" }), h("span", {})),
+          h("span", { class: "bar-label" }, h("span", { class: "bar-rank" }),
+            h("span", { class: "group-tag", hidden: true }), h("span", { class: "bar-text" })),
           h("span", { class: "bar-value" }),
           h("span", { class: "bar", "aria-hidden": "true" }, h("span", { class: "bar-fill" })),
           h("span", { class: "bar-detail" })),
         (li, row) => {
           const [label, value, bar, detail] = li.children;
-          label.firstChild.textContent = row.rank != null ? `${row.rank}. ` : "";
-          label.lastChild.textContent = row.label;
+          const [rank, tag, text] = label.children;
+          rank.textContent = row.rank != null ? `${row.rank}. ` : "";
+          text.textContent = row.label;
+          if (row.tag !== undefined) {
+            tag.textContent = row.tag ?? "";
+            tag.hidden = !row.tag;
+          }
           value.textContent = row.text;
           detail.textContent = row.detail ?? "";
           detail.hidden = !row.detail;
@@ -63,6 +70,9 @@ export function matrix() {
       title.textContent = t("matrix.chart_title", { x: config.x.label, y: config.y.label });
       chart.setAttribute("aria-label", title.textContent);
       const mid = size / 2;
+      const placed = points.filter((p) => p.x != null && p.y != null);
+      // Many items: their spreads would cover the chart; the legend has them in words.
+      chart.classList.toggle("crowded", placed.length > 8);
       chart.replaceChildren(title,
         svg("rect", { x: pad, y: pad, width: inner, height: inner, class: "matrix-frame" }),
         svg("line", { x1: mid, y1: pad, x2: mid, y2: size - pad, class: "matrix-mid" }),
@@ -76,14 +86,36 @@ export function matrix() {
           transform: `translate(${pad - 8} ${size - pad}) rotate(-90)` }, config.y.low),
         svg("text", { x: 0, y: 0, class: "end-label", "text-anchor": "end",
           transform: `translate(${pad - 8} ${pad}) rotate(-90)` }, config.y.high),
-        ...points.filter((p) => p.x != null && p.y != null).map((p) => svg("g", { class: "matrix-item" },
-          svg("ellipse", { cx: px(p.x), cy: py(p.y), rx: Math.max(4, (p.sx || 0) * scale),
-            ry: Math.max(4, (p.sy || 0) * scale), class: "spread" }),
-          svg("circle", { cx: px(p.x), cy: py(p.y), r: 12, class: "dot" }),
-          svg("text", { x: px(p.x), y: py(p.y) + 5, class: "dot-number", "text-anchor": "middle" },
-            String(p.number)))));
+        ...dodge(placed.map((p) => ({ p, x: px(p.x), y: py(p.y) })), 13).map(({ p, x, y }) =>
+          svg("g", { class: "matrix-item" },
+            svg("ellipse", { cx: px(p.x), cy: py(p.y), rx: Math.max(4, (p.sx || 0) * scale),
+              ry: Math.max(4, (p.sy || 0) * scale), class: "spread" }),
+            svg("circle", { cx: x, cy: y, r: 12, class: "dot" }),
+            svg("text", { x, y: y + 5, class: "dot-number", "text-anchor": "middle" },
+              String(p.number)))));
     },
   };
+}
+
+// Markers closer than 2r to an earlier one are set on a ring around their spot (same mean,
+// different items), so that every number stays readable; the ring grows with the crowd.
+function dodge(marks, r) {
+  const out = [];
+  const spots = new Map();
+  for (const mark of marks) {
+    const spot = [...spots.keys()].find((s) => Math.hypot(s.x - mark.x, s.y - mark.y) < 2 * r);
+    if (!spot) {
+      spots.set(mark, 0);
+      out.push(mark);
+      continue;
+    }
+    const n = spots.get(spot) + 1;
+    spots.set(spot, n);
+    const ring = n <= 6 ? 1 : 2;
+    const angle = ((n - 1) / (ring === 1 ? 6 : 12)) * 2 * Math.PI - Math.PI / 2;
+    out.push({ ...mark, x: spot.x + Math.cos(angle) * 2.1 * r * ring, y: spot.y + Math.sin(angle) * 2.1 * r * ring });
+  }
+  return out;
 }
 
 function text(x, y, content, cls, anchor) {

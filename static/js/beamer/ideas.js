@@ -1,4 +1,5 @@
-// The beamer's side of ideas (static/js/activities/ideas.js has what the audiences share).
+// The beamer's side of ideas (static/js/activities/ideas.js has what the audiences share): the
+// wall as cards in columns (clusters side by side), each text clamped to a few lines.
 
 import { cardParts, groupedWall } from "../activities/ideas_wall.js";
 import { h, plural, t } from "../dom.js";
@@ -9,9 +10,10 @@ export function presenter() {
   let first = true;
   let current = null;
   const wall = groupedWall({
-    listClass: "wall", live: true,
+    listClass: "wall fit-list fit-cols", live: true,
     makeCard: () => {
-      const li = h("li", { class: "card" }, h("p", { class: "idea-text" }), h("p", { class: "also" }), h("p", { class: "meta" }));
+      const li = h("li", { class: "card" }, h("p", { class: "idea-text fit-clamp" }),
+        h("p", { class: "also fit-clamp-1" }), h("p", { class: "meta" }));
       if (!first) li.classList.add("new"); // only ideas arriving live fade in
       return li;
     },
@@ -27,7 +29,7 @@ export function presenter() {
     },
   });
   return {
-    el: h("div", { class: "stack" }, count, empty, wall.el),
+    el: h("div", { class: "stack ideas-wall" }, count, empty, wall.el),
     update(view) {
       current = view;
       const ideas = view.ideas || [];
@@ -37,6 +39,7 @@ export function presenter() {
       empty.textContent = shown ? t("idea.none_yet") : t("idea.wall_later");
       empty.hidden = shown && ideas.length > 0;
       wall.update(view, ideas);
+      wall.el.style.setProperty("--clusters", String(Math.min(4, wall.el.children.length || 1)));
       first = false;
     },
   };

@@ -1,4 +1,5 @@
-// The beamer's side of qa (static/js/activities/qa.js has what the audiences share).
+// The beamer's side of qa (static/js/activities/qa.js has what the audiences share): the
+// questions by votes, in columns, the first ones large.
 
 import { flags, sorted, votesOf } from "../activities/qa.js";
 import { h, plural, syncList, t } from "../dom.js";
@@ -6,7 +7,7 @@ import { h, plural, syncList, t } from "../dom.js";
 export function presenter() {
   const count = h("p", { class: "count" });
   const empty = h("p", { class: "note" }, t("qa.none_yet"));
-  const list = h("ol", { class: "questions-wall" });
+  const list = h("ol", { class: "questions-wall fit-list fit-cols" });
   return {
     el: h("div", { class: "stack" }, count, empty, list),
     update(view) {
@@ -14,7 +15,8 @@ export function presenter() {
       count.textContent = plural("qa.count", questions.length);
       empty.hidden = questions.length > 0;
       syncList(list, questions, (q) => q.id,
-        () => h("li", { class: "card question" }, h("span", { class: "qa-votes" }), h("p", { class: "idea-text" }), h("p", { class: "hint" })),
+        () => h("li", { class: "card question" }, h("span", { class: "qa-votes" }),
+          h("p", { class: "idea-text fit-clamp" }), h("p", { class: "hint" })),
         (li, q) => {
           const [votes, text, meta] = li.children;
           votes.textContent = plural("qa.votes", votesOf(view, q));

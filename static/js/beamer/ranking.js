@@ -1,8 +1,8 @@
 // The beamer's side of ranking (static/js/activities/ranking.js has what the audiences share).
 
-import { itemsPresenter } from "../activities/items.js";
 import { results, rules } from "../activities/ranking.js";
+import { itemsSlide } from "./parts.js";
 
-export function presenter() {
-  return itemsPresenter({ rules, results: results(), hideRules: true });
+export function presenter(ctx) {
+  return itemsSlide(ctx, { rules, results: results(), hideRules: true });
 }

@@ -1,8 +1,9 @@
-// The beamer's side of scale (static/js/activities/scale.js has what the audiences share).
+// The beamer's side of scale (static/js/activities/scale.js has what the audiences share): one
+// ranked chart per criterion, side by side.
 
-import { itemsPresenter } from "../activities/items.js";
 import { results, rules } from "../activities/scale.js";
+import { itemsSlide } from "./parts.js";
 
-export function presenter() {
-  return itemsPresenter({ rules: (view) => rules(view.config), results: results({ level: "h3" }) });
+export function presenter(ctx) {
+  return itemsSlide(ctx, { rules: (view) => rules(view.config), results: results({ level: "h3" }) });
 }
