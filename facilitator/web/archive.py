@@ -1,4 +1,5 @@
-"""The documentation from the moderator's console: write it now, download it as a zip.
+"""The documentation from the moderator's console: write it now, download it as a zip, read
+the report in the browser (and print it from there).
 
 Both need the moderator's link (its token is in the path, as on the console page itself);
 anyone else gets the same 404 as for a session that does not exist.
@@ -6,13 +7,16 @@ anyone else gets the same 404 as for a session that does not exist.
 
 from __future__ import annotations
 
+import asyncio
+import html
 import logging
 import os
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from facilitator.domain.errors import N_
 from facilitator.i18n import translate
@@ -64,6 +68,42 @@ async def download(request: Request) -> Response:
         "Referrer-Policy": "no-referrer"})
 
 
+# The report is a page of its own with its styles inline (so that it works as a file, too);
+# served by this server it may use them, and the print button's script from /static.
+REPORT_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                 "script-src 'self'; base-uri 'none'; form-action 'none'; "
+                 "frame-ancestors 'self'")
+OWN_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?')
+PRINT_BAR = ('<div class="print-bar"><button type="button" id="print-report">{label}</button></div>'
+             '<style>.print-bar{{margin:1rem auto;max-width:48rem;padding:0 1rem}}'
+             '.print-bar button{{font:inherit;font-weight:600;padding:.5rem 1rem;'
+             'min-height:2.75rem;cursor:pointer}}@media print{{.print-bar{{display:none}}}}'
+             '</style><script type="module" src="{script}"></script>')
+
+
+async def report(request: Request) -> Response:
+    """report.html of the session, written first when it has not been yet, to read in the
+    browser; a button above it prints it (or saves it as a PDF)."""
+    runtime = await _moderated(request)
+    archiver: Archiver = request.app.state.archiver
+    ident = runtime.state.id
+    if not archiver.exists(ident):
+        await archiver.write(ident)
+    # The file is replaced, never rewritten in place (archive/files.py): whole, old or new.
+    page = await asyncio.to_thread((archiver.folder(ident) / REPORT).read_text, "utf-8")
+    label = translate(runtime.state.language, N_("Print / save as PDF"))
+    script = request.url_for("static", version=request.app.state.static.version,
+                             path="js/console/report_print.js").path
+    bar = PRINT_BAR.format(label=html.escape(label), script=script)
+    # The file's own policy (in a <meta>, for when it is opened as a file) allows no script;
+    # this answer's header allows the button's, from this server only.
+    page = OWN_POLICY.sub("", page, count=1).replace("<body>", f"<body>{bar}", 1)
+    return HTMLResponse(page, headers={
+        "Content-Security-Policy": REPORT_POLICY,
+        "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer"})
+
+
 def written(archiver: Archiver, session: str, timezone: str) -> str | None:
     """When the documentation was last written ("2026-11-21 14:03", local time), or None."""
     try:
@@ -98,5 +138,15 @@ DOCS = [
         answers=(Answer(200, "The zip.", media="application/zip",
                         headers=("Content-Disposition", "Cache-Control-no-store",
                                  "Referrer-Policy")),),
+        refusals=FIND, params={"token": MODERATOR_TOKEN}),
+    Doc("moderator_report", "Read the report in the browser",
+        "The session's `report.html` (docs/archive.md) as a page, written first when it has "
+        "not been written yet (in any state of the session), with a button above it that "
+        "prints it or saves it as a PDF (the browser's print dialog; the button is not "
+        "printed). The console's \"open the report\" link. The report's styles are inline, so "
+        "this answer has a Content-Security-Policy of its own that allows them.",
+        "Documentation",
+        answers=(Answer(200, "The report.", media="text/html",
+                        headers=("Cache-Control-no-store", "Referrer-Policy")),),
         refusals=FIND, params={"token": MODERATOR_TOKEN}),
 ]

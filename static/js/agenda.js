@@ -60,22 +60,17 @@ export function actualMinutes(phase, now) {
   return Math.max(0, Math.round((end - Date.parse(phase.started)) / 60000));
 }
 
-// One click starts the phase and its countdown: the phase's own timer minutes, else its
-// planned minutes; a phase without either starts without a timer.
-function startPhase(live, phase) {
-  live.send("phase.start", { phase: phase.id });
-  const minutes = phase.timer ?? phase.minutes;
-  if (minutes) live.send("timer.start", { seconds: minutes * 60, label: phase.title });
-}
-
 function minutesText(n) {
   return n == null ? t("phase.none") : plural("phase.minutes", n);
 }
 
 // -- the console's agenda panel -------------------------------------------------------------
 
-export function agendaPanel(live, say) {
+// Each phase lists its activities; a click on one brings its card into view in the middle.
+// options.startPhase(phase) starts a phase (with its countdown and its first activity).
+export function agendaPanel(live, say, { startPhase }) {
   const list = h("ol", { class: "phases" });
+  const loose = h("ol", { class: "phase-activities loose" });
   const total = h("p", { class: "hint" });
   const title = h("input", { id: "phase-title", name: "title", maxlength: 200, required: true });
   const minutes = h("input", { id: "phase-minutes", name: "minutes", type: "number", min: 1,
@@ -93,7 +88,8 @@ export function agendaPanel(live, say) {
     h("label", { for: minutes.id }, t("phase.planned_minutes")), minutes,
     h("label", { for: notes.id }, t("phase.notes")), notes,
     h("button", { type: "submit" }, t("phase.create")));
-  const el = h("div", { class: "stack agenda" }, total, list, form);
+  const adding = h("details", { class: "new-phase" }, h("summary", {}, t("phase.new")), form);
+  const el = h("div", { class: "stack agenda" }, total, list, loose, adding);
   let session = null;
 
   function item(phase) {
@@ -102,7 +98,8 @@ export function agendaPanel(live, say) {
       const isCurrent = session.phase === p.id;
       const actual = actualMinutes(p, live.now());
       li.classList.toggle("current", isCurrent);
-      const canStart = session.status === "live" && !isCurrent;
+      const canStart = session.status === "live" && !isCurrent && !p.ended;
+      li.classList.toggle("ended", Boolean(p.ended));
       fill(li,
         h("p", { class: "phase-title" }, p.title,
           isCurrent ? h("span", { class: "tag" }, t("phase.current")) : null,
@@ -111,12 +108,13 @@ export function agendaPanel(live, say) {
           h("span", {}, t("phase.planned", { minutes: minutesText(p.minutes) })),
           " · ",
           h("span", {}, t("phase.actual", { minutes: actual == null ? "–" : minutesText(actual) }))),
+        activityList(session.activities.filter((a) => a.phase === p.id)),
         p.notes ? h("details", {}, h("summary", {}, t("phase.notes_summary")),
           h("p", { class: "phase-notes" }, p.notes)) : null,
         session.status !== "closed" && h("div", { class: "actions" },
-          canStart && h("button", { type: "button", class: "primary",
-            onclick: () => startPhase(live, p) }, t("phase.start")),
-          h("button", { type: "button", onclick: () => li.edit(p) }, t("phase.edit"))));
+          canStart && h("button", { type: "button", class: "small",
+            onclick: () => startPhase(p) }, t("phase.start")),
+          h("button", { type: "button", class: "small", onclick: () => li.edit(p) }, t("phase.edit"))));
     };
     li.edit = (p) => {
       li.editing = true;
@@ -150,6 +148,27 @@ export function agendaPanel(live, say) {
     return li;
   }
 
+  // The activities of a phase, one line each: number, title, where it stands.
+  function activityList(activities) {
+    if (!activities.length) return null;
+    return h("ol", { class: "phase-activities" }, activities.map(activityItem));
+  }
+
+  function activityItem(a) {
+    const number = session.activities.indexOf(a) + 1;
+    const state = a.id === session.current ? (a.status === "locked" ? "shown" : "open")
+      : a.status === "draft" ? "planned" : a.status === "active" ? "open" : "done";
+    return h("li", { class: `agenda-activity ${state}${a.id === session.current ? " current" : ""}` },
+      h("a", { href: `#card-${a.id}`, onclick: (e) => {
+        e.preventDefault();
+        const card = document.getElementById(`card-${a.id}`);
+        card?.scrollIntoView({ block: "start" });
+        card?.querySelector("h3")?.focus({ preventScroll: true });
+      } }, `${number}. ${a.title}`),
+      " ", h("span", { class: "mini" }, t(`agenda.state.${state}`)),
+      a.revealed ? h("span", { class: "mini" }, t("activity.revealed")) : null);
+  }
+
   const findPhase = (id) => (session?.phases || []).find((p) => p.id === id);
 
   function update(next) {
@@ -157,10 +176,18 @@ export function agendaPanel(live, say) {
     const phases = session.phases || [];
     const planned = phases.reduce((sum, p) => sum + (p.minutes || 0), 0);
     total.textContent = phases.length ? t("phase.total", { minutes: minutesText(planned) }) : t("phase.empty");
+    const activities = session.activities.map((a) => [a.id, a.title, a.phase, a.status, a.revealed]);
     keepFocus(list, () => syncList(list, phases, (p) => p.id, item, (li, p) => {
-      if (!li.editing && changed(li, p, session.phase, session.status, actualMinutes(p, live.now()))) li.show(p);
+      if (!li.editing && changed(li, p, session.phase, session.status, session.current, activities,
+        actualMinutes(p, live.now()))) li.show(p);
     }));
-    form.hidden = session.status === "closed";
+    const known = new Set(phases.map((p) => p.id));
+    const rest = session.activities.filter((a) => !known.has(a.phase));
+    if (changed(loose, session.current, activities, phases.length)) {
+      fill(loose, phases.length && rest.length ? h("li", { class: "loose-title" }, t("phase.no_phase")) : null,
+        rest.map(activityItem));
+    }
+    adding.hidden = session.status === "closed";
   }
 
   // The running phase's actual minutes grow without any event.

@@ -1,6 +1,9 @@
 // The moderator console of one session: lifecycle, new activities, and every activity with
 // its controls and live results.
 
+import { phaseCommands } from "./console/cockpit.js";
+import { cockpitControls } from "./console/controls.js";
+import { feedPanel } from "./console/feed.js";
 import { KINDS } from "./console/index.js";
 import { kindLabel, showSourceParts, syncSourceFields } from "./activities/items.js";
 import { agendaPanel } from "./agenda.js";
@@ -29,12 +32,16 @@ const ctx = { live, say, closed: () => ["closed", "deleted"].includes(live.state
 
 // -- session ------------------------------------------------------------------------------
 
-const agenda = agendaPanel(live, say);
+const agenda = agendaPanel(live, say, { startPhase: (phase) => {
+  for (const [type, fields] of phaseCommands(live.state.session, phase)) live.send(type, fields);
+} });
 const timer = timerControls(live, say);
 const groups = groupsPanel(live, say);
+const feed = feedPanel(live, ctx.closed);
 $("#agenda").replaceChildren(agenda.el);
 $("#timer").replaceChildren(timer.el);
 $("#groups").replaceChildren(groups.el);
+$("#feed").replaceWith(feed.el);
 
 // The co-moderator's invite link: copied with one click (the clipboard API needs https or
 // localhost; on plain http in a LAN the selected text is copied the old way).
@@ -51,26 +58,57 @@ for (const button of document.querySelectorAll("[data-copy]")) {
   });
 }
 
-// Deleting is for the owner only (the button is not in a co-moderator's page).
-const lifecycle = { draft: ["open", "delete"], open: ["start", "close"], live: ["close"], closed: ["delete"] };
+// Deleting is for the owner only (the button is not in a co-moderator's page). Opening the
+// lobby and starting are steps of the "Weiter" button.
+const lifecycle = { draft: ["delete"], open: ["close"], live: ["close"], closed: ["delete"] };
 const confirmations = { close: "#confirm-close", delete: "#confirm-delete" };
 
+function confirm(action) {
+  const dialog = $(confirmations[action]);
+  dialog.returnValue = "";
+  dialog.showModal();
+}
+
 for (const button of document.querySelectorAll("[data-session]")) {
-  button.addEventListener("click", () => {
-    const action = button.dataset.session;
-    const dialog = confirmations[action] && $(confirmations[action]);
-    if (dialog) {
-      dialog.returnValue = "";
-      dialog.showModal();
-    }
-    else live.send(`session.${action}`);
-  });
+  button.addEventListener("click", () => confirm(button.dataset.session));
 }
 
 for (const [action, selector] of Object.entries(confirmations)) {
   $(selector)?.addEventListener("close", (e) => {
     if (e.target.returnValue === action) live.send(`session.${action}`);
   });
+}
+
+// -- the cockpit: Weiter, zurück, keys, the beamer's screen (console/controls.js) -----------
+
+const controls = cockpitControls({ live, say, confirm, code: config.code, closed: ctx.closed });
+
+// The documentation panel follows the session: once it is closed (and so written), the links.
+function renderArchive(session) {
+  if (session.status !== "closed") return;
+  const state = $("#archive-state");
+  const links = $("#archive-links");
+  if (!state.dataset.written) {
+    state.dataset.written = "closed";
+    state.textContent = t("archive.written_on_close");
+  }
+  if (links.hidden) {
+    links.hidden = false;
+    // Closed while the console was open: the links come into view in the right column.
+    $(".area-archive").scrollIntoView({ block: "nearest" });
+  }
+}
+
+// The current activity's card comes into view in the middle column when it changes.
+let shownCurrent;
+function followCurrent(session) {
+  if (session.current === shownCurrent) return;
+  const first = shownCurrent === undefined;
+  shownCurrent = session.current;
+  const li = [...$("#activities").children].find((el) => el.dataset.key === session.current);
+  if (!li || (first && !session.current)) return;
+  const reduce = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  li.scrollIntoView({ block: "start", behavior: reduce || first ? "auto" : "smooth" });
 }
 
 function renderSession(session) {
@@ -88,6 +126,9 @@ function renderSession(session) {
   names.hidden = !named.length;
   syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
   $(".area-new").hidden = session.status === "closed" || deleted;
+  controls.update(session);
+  feed.update(session);
+  renderArchive(session);
   agenda.update(session);
   timer.update(session);
   groups.update();
@@ -149,14 +190,14 @@ function activityCard(view) {
   const widget = view.per_group
     ? perGroup(KINDS[view.kind].moderator, ctx, { instanceView, headingLevel: "h4" })
     : KINDS[view.kind].moderator(ctx);
-  const title = h("h3", {});
+  const title = h("h3", { tabindex: -1 });
   const meta = h("p", { class: "meta" });
   const prompt = h("p", { class: "prompt" });
   // Two buttons that change their meaning with the state, so focus stays where it was.
   const step = h("button", { type: "button", class: "primary" });
   const reveal = h("button", { type: "button" });
   const actions = h("div", { class: "actions" }, step, reveal);
-  const li = h("li", { class: "panel activity" }, title, meta, prompt, actions, widget.el);
+  const li = h("li", { class: "panel activity", id: `card-${view.id}` }, title, meta, prompt, actions, widget.el);
   step.addEventListener("click", () => live.send(step.dataset.command, { activity: li.dataset.key }));
   reveal.addEventListener("click", () => live.send(reveal.dataset.command, { activity: li.dataset.key }));
   li.update = (current, activity) => {
@@ -227,6 +268,7 @@ function render() {
   const known = session.activities.filter((a) => KINDS[a.kind]);
   $("#no-activities").hidden = known.length > 0;
   syncList(list, known, (a) => a.id, activityCard, (li, a) => li.update(session.current, a));
+  followCurrent(session);
 }
 
 live

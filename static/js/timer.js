@@ -114,7 +114,9 @@ export function timerControls(live, say) {
     extend(-60, t("timer.minus_one")),
     h("button", { type: "button", class: "danger", onclick: () => live.send("timer.stop") },
       t("timer.stop")));
-  const el = h("div", { class: "stack timer-controls" }, display.el, controls, start);
+  // A countdown of one's own (a buzz round) is the exception: phases start theirs.
+  const own = h("details", { class: "timer-own" }, h("summary", {}, t("timer.own")), start);
+  const el = h("div", { class: "stack timer-controls" }, display.el, controls, own);
   return {
     el,
     update(session) {
@@ -127,7 +129,7 @@ export function timerControls(live, say) {
       if (suggested && document.activeElement !== minutes) minutes.value = String(suggested);
       el.hidden = !usable && !timer;
       controls.hidden = !timer || !usable;
-      start.hidden = !usable;
+      own.hidden = !usable;
       if (timer) {
         pause.dataset.command = timer.running ? "timer.pause" : "timer.resume";
         pause.textContent = t(timer.running ? "timer.pause" : "timer.resume");

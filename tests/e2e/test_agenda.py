@@ -18,6 +18,9 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def add_phase(page: Any, title: str, minutes: int) -> None:
+    adding = page.locator("details.new-phase")
+    if adding.get_attribute("open") is None:
+        adding.locator("summary").click()  # "Neue Phase" is folded in the agenda
     page.get_by_label("Titel der Phase").fill(title)
     page.get_by_label("Geplante Minuten (optional)").fill(str(minutes))
     page.get_by_role("button", name="Phase hinzufügen").click()
@@ -53,6 +56,7 @@ def test_phases_and_timer(live_session: dict[str, Any], scene_page: Any) -> None
     for page in (phone, beamer):
         expect(page.locator("#phase")).to_have_text("Phase 1 von 2: Ankommen")
 
+    mod.get_by_text("Timer stellen").click()  # a countdown of one's own is folded away
     mod.get_by_label("Minuten", exact=True).fill("2")
     mod.get_by_label("Wofür? (optional)").fill("Kleingruppen")
     mod.get_by_role("button", name="Timer starten").click()

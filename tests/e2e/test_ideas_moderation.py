@@ -44,14 +44,21 @@ def test_clusters_merge_pin_and_support(live_session: dict[str, Any], scene_page
     wall.get_by_label("Neuer Cluster").fill("Energie")
     wall.get_by_role("button", name="Cluster anlegen").click()
     wall.locator("summary", has_text="2 Cluster").wait_for()
+    # What is done to one idea is in its menu (the "⋯" button of its line).
+    menu = lambda text: row(text).locator(".menu-button").click()  # noqa: E731
+    menu("Wärmenetz im Quartier")
     row("Wärmenetz im Quartier").get_by_label("Cluster").select_option(label="Energie")
+    menu("Mehr Radwege")
     row("Mehr Radwege").get_by_label("Cluster").select_option(label="Mobilität")
     merge = row("Radwege ausbauen")
+    menu("Radwege ausbauen")
     merge.get_by_label("Als Dublette zusammenführen mit").select_option(label="Mehr Radwege")
     merge.get_by_role("button", name="Zusammenführen").click()
     target = row("Mehr Radwege")
     expect(target.locator(".duplicates")).to_contain_text("Radwege ausbauen")
+    menu("Tempo 30")
     row("Tempo 30").get_by_role("button", name="Anheften").click()
+    menu("Tempo 30")
     row("Tempo 30").get_by_role("button", name="Lösen").wait_for()
     accessible(mod, "the console moderating ideas with clusters and a merge")
 
