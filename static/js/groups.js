@@ -1,6 +1,5 @@
 // Small groups and hybrid sessions on every page: the events of groups and of where people
-// take part from, per-group activities side by side (beamer, console), and on the phone its
-// own group, the choice of a group while self-selection is open, and "in the room / online".
+// take part from, and per-group activities side by side (beamer, console).
 
 import { h, plural, syncList, t } from "./dom.js";
 
@@ -129,6 +128,9 @@ export function perGroup(make, ctx, { instanceView, headingLevel = "h4" }) {
       const session = ctx.live.state.session;
       const groups = groupsOf(session);
       empty.hidden = groups.length > 0;
+      // The beamer's columns: up to four side by side, more in two rows.
+      const n = Math.max(1, groups.length);
+      columns.style.setProperty("--groups", String(n <= 4 ? n : Math.ceil(n / 2)));
       syncList(columns, groups, (g) => g.id, (g) => {
         const widget = make({ ...ctx, live: liveFor(ctx.live, g.id), group: g.id });
         const section = h("section", { class: "group-column" },
@@ -145,103 +147,4 @@ export function perGroup(make, ctx, { instanceView, headingLevel = "h4" }) {
   };
 }
 
-// -- the phone ----------------------------------------------------------------------------
-
-let serial = 0;
-
-// The phone's own group: its name and whether it speaks for it, and while self-selection is
-// open a choice of the groups (changing one's group included).
-export function groupBar(live, say) {
-  const uid = `group-pick-${(serial += 1)}`;
-  let shown = null; // the group the radios were last set to
-  const line = h("p", { class: "group-line" });
-  const speaker = h("p", { class: "hint" }, t("groups.you_speak"));
-  const options = h("div", { class: "options" });
-  const legend = h("legend", {});
-  const submit = h("button", { type: "submit", class: "primary" }, t("groups.choose"));
-  const form = h("form", { class: "stack", onsubmit: (e) => {
-    e.preventDefault();
-    const picked = options.querySelector("input:checked");
-    if (!picked) return say(t("groups.choose_first"), "error");
-    const group = picked.value || null;
-    if (group === (live.state.you?.group ?? null)) return;
-    live.send("group.choose", { group });
-    say(t("groups.sending"));
-  } }, h("fieldset", {}, legend, options), submit);
-  const summary = h("summary", {}, t("groups.change"));
-  const details = h("details", { class: "group-change" }, summary);
-  const el = h("section", { class: "group-bar", "aria-label": t("groups.your_group") }, line, speaker, details, form);
-
-  return {
-    el,
-    update() {
-      const { session, you } = live.state;
-      const groups = groupsOf(session);
-      const pending = live.pending("group.choose").pop();
-      const mine = pending ? pending.group : you?.group ?? null;
-      const name = groupName(session, you?.group);
-      line.textContent = name ? t("groups.yours", { name }) : t("groups.none");
-      line.hidden = !name && !groups.length;
-      speaker.hidden = !name || !you?.spokesperson;
-      const choosing = Boolean(session.choice && groups.length && session.status !== "closed");
-      // Not in a group yet: the choice is out in the open; else behind "change group".
-      if (!choosing) details.hidden = form.hidden = true;
-      else if (name) {
-        details.hidden = false;
-        if (form.parentNode !== details) details.append(form);
-        form.hidden = false;
-      } else {
-        details.hidden = true;
-        if (form.parentNode !== el) el.append(form);
-        form.hidden = false;
-      }
-      el.hidden = line.hidden && form.hidden;
-      legend.textContent = t(name ? "groups.pick_other" : "groups.pick");
-      const choices = [...groups.map((g) => ({ id: g.id, label: g.name, size: sizeOf(g) })),
-        ...(name ? [{ id: "", label: t("groups.leave"), size: null }] : [])];
-      syncList(options, choices, (c) => c.id || "none", () =>
-        h("label", { class: "option" }, h("input", { type: "radio", name: uid }), h("span", {})),
-      (label, c) => {
-        const [input, text] = label.children;
-        input.value = c.id;
-        text.textContent = c.size == null ? c.label : `${c.label} · ${plural("groups.members", c.size)}`;
-      });
-      // The radios follow the group only when it changes, not while the person picks one.
-      const key = `${mine ?? ""}|${choices.length}`;
-      if (key !== shown) {
-        for (const input of options.querySelectorAll("input")) input.checked = input.value === (mine ?? "");
-        shown = key;
-      }
-      submit.disabled = Boolean(pending);
-      submit.textContent = t(pending ? "groups.sending" : "groups.choose");
-    },
-  };
-}
-
-// "I am in the room / online": two toggle buttons for the header of the phone.
-export function whereToggle(live) {
-  const button = (where, text) => h("button", { type: "button", class: "small", "data-where": where,
-    onclick: () => {
-      if (current() !== where) live.send("participant.where", { where });
-    } }, text);
-  const room = button("room", t("where.room"));
-  const online = button("online", t("where.online"));
-  const label = h("span", { class: "where-label", id: "where-label" }, t("where.label"));
-  const el = h("div", { class: "where-toggle", role: "group", "aria-labelledby": label.id }, label, room, online);
-  const current = () => live.pending("participant.where").pop()?.where ?? live.state?.you?.where ?? null;
-  return {
-    el,
-    update() {
-      const where = current();
-      for (const b of [room, online]) b.setAttribute("aria-pressed", String(b.dataset.where === where));
-    },
-  };
-}
-
-// What an ack tells the phone about its own group and place (the server sends a fresh hello
-// after a change of group; the place comes back only in the ack).
-export function acked(live, command) {
-  const you = live.state?.you;
-  if (!you) return;
-  if (command.type === "participant.where") you.where = command.where;
-}
+// The phone's own group and place (its choice, room/online): static/js/phone/groups.js.

@@ -2,6 +2,7 @@
 
 import { VOTES, results, rules, voteLabel } from "../activities/consent.js";
 import { h, t } from "../dom.js";
+import { sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "consent.cast") return;
@@ -25,7 +26,7 @@ export function participant(ctx) {
     if (!vote) return ctx.say(t("consent.choose"), "error");
     ctx.live.send("consent.cast", { activity: activity.id, vote });
     ctx.say(t("poll.sending"));
-  } }, h("fieldset", {}, h("legend", {}, t("consent.legend")), options), submit);
+  } }, h("fieldset", {}, h("legend", {}, t("consent.legend")), options), sendBar(submit));
   const chosen = h("p", { class: "chosen" });
   const withdraw = h("button", { type: "button", onclick: () =>
     ctx.live.send("consent.cast", { activity: activity.id, vote: null }) }, t("consent.withdraw"));

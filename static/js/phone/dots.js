@@ -3,6 +3,7 @@
 import { results, rules } from "../activities/dots.js";
 import { closedAndResults, itemsOf } from "../activities/items.js";
 import { h, plural, syncList, t } from "../dom.js";
+import { fillItem, itemText, sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "dots.set" || !ack.result?.placed) return;
@@ -18,7 +19,8 @@ export function participant(ctx) {
   const list = h("ul", { class: "dot-items" });
   const group = h("fieldset", {}, h("legend", {}, t("dots.legend")), how, list);
   const end = closedAndResults(results());
-  const el = h("div", { class: "stack" }, group, left, ...end.els);
+  // The dots left and what a tap did, at the bottom of the screen while the list is longer.
+  const el = h("div", { class: "stack" }, group, sendBar(left), ...end.els);
 
   // Own dots as the server has them, with the commands still on their way laid over them.
   function placed() {
@@ -67,12 +69,13 @@ export function participant(ctx) {
         const n = own[item.id] || 0;
         const [name, controls] = li.children;
         const [minus, state, plus] = controls.children;
-        name.textContent = item.label;
+        const session = ctx.live.state.session;
+        fillItem(name, session, item);
         state.lastChild.textContent = plural("dots.points", n);
         state.firstChild.textContent = "●".repeat(n) + "○".repeat(Math.max(0, config.per_item - n));
         li.classList.toggle("chosen", n > 0);
-        minus.setAttribute("aria-label", t("dots.remove", { item: item.label }));
-        plus.setAttribute("aria-label", t("dots.add", { item: item.label }));
+        minus.setAttribute("aria-label", t("dots.remove", { item: itemText(session, item) }));
+        plus.setAttribute("aria-label", t("dots.add", { item: itemText(session, item) }));
         // aria-disabled, not disabled: the focused button stays focused when it runs out.
         minus.setAttribute("aria-disabled", String(!open || n === 0));
         plus.setAttribute("aria-disabled",

@@ -3,6 +3,7 @@
 import { counter, ownId, textArea } from "../activities/ideas.js";
 import { cardParts, groupedWall } from "../activities/ideas_wall.js";
 import { fill, h, keepFocus, plural, syncList, t } from "../dom.js";
+import { sendBar } from "./parts.js";
 
 // What an ack tells the phone about its own ideas (the server sends no event for them
 // while the wall is not revealed).
@@ -33,6 +34,10 @@ export function acked(ctx, command, ack) {
 export function participant(ctx) {
   let activity = null;
   const area = textArea("idea-new");
+  // Enter makes a new line (an idea may have several); the button sends.
+  for (const [name, value] of [["inputmode", "text"], ["enterkeyhint", "enter"], ["autocapitalize", "sentences"]]) {
+    area.setAttribute(name, value);
+  }
   const form = h(
     "form",
     { class: "stack", onsubmit: (e) => {
@@ -47,7 +52,7 @@ export function participant(ctx) {
     h("label", { for: area.id }, t("idea.label")),
     area,
     counter(area),
-    h("button", { class: "primary", type: "submit" }, t("idea.add")),
+    sendBar(h("button", { class: "primary", type: "submit" }, t("idea.add"))),
   );
   const closed = h("p", { class: "note" }, t("activity.closed"));
   const ownHeading = h("h3", {});

@@ -3,6 +3,7 @@
 import { closedAndResults, itemsOf } from "../activities/items.js";
 import { results, rules } from "../activities/matrix.js";
 import { h, syncList, t } from "../dom.js";
+import { fillItem, sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "matrix.place") return;
@@ -12,15 +13,16 @@ export function acked(ctx, command, ack) {
   else positions[command.item] = ack.result?.x ? ack.result : { x: command.x, y: command.y };
 }
 
-
-
+// Each item is a grid to tap: columns are x (left low, right high), rows y (top high). The
+// cells are real radio buttons named by both values ("Aufwand 2, Wirkung 5"), so arrow keys
+// and screen readers work as with any radio group.
 export function participant(ctx) {
   let activity = null;
   const how = h("p", { class: "hint" });
   const list = h("div", { class: "stack matrix-items" });
   const progress = h("p", { class: "chosen", "aria-live": "polite" });
   const end = closedAndResults(results());
-  const el = h("div", { class: "stack" }, how, list, progress, ...end.els);
+  const el = h("div", { class: "stack" }, how, list, sendBar(progress), ...end.els);
 
   function positions() {
     const own = { ...(ctx.live.state.mine[activity.id]?.positions || {}) };
@@ -32,39 +34,38 @@ export function participant(ctx) {
     return own;
   }
 
-  function axisSelect(id, axis, steps) {
-    const select = h("select", { id, "data-axis": axis === activity.config.x ? "x" : "y" },
-      h("option", { value: "" }, t("matrix.choose")),
-      Array.from({ length: steps }, (_, i) => {
-        const v = i + 1;
-        const end = v === 1 ? axis.low : v === steps ? axis.high : "";
-        return h("option", { value: String(v) }, end ? `${v} – ${end}` : String(v));
-      }));
-    return select;
+  function place(item, x, y) {
+    if (activity.status !== "active") return;
+    ctx.live.send("matrix.place", { activity: activity.id, item: item.id, x, y });
   }
 
   function block(item) {
-    const config = activity.config;
-    const base = `matrix-${activity.id}-${item.id}`;
-    const x = axisSelect(`${base}-x`, config.x, config.steps);
-    const y = axisSelect(`${base}-y`, config.y, config.steps);
-    const status = h("p", { class: "hint" });
-    const changed = () => {
-      if (activity.status !== "active") return;
-      const own = positions()[item.id];
-      if (x.value && y.value) {
-        ctx.live.send("matrix.place", { activity: activity.id, item: item.id, x: Number(x.value), y: Number(y.value) });
-      } else if (own) {
-        ctx.live.send("matrix.place", { activity: activity.id, item: item.id, clear: true });
+    const { x: ax, y: ay, steps } = activity.config;
+    const name = `matrix-${activity.id}-${item.id}`;
+    const cells = [];
+    for (let y = steps; y >= 1; y -= 1) {
+      for (let x = 1; x <= steps; x += 1) {
+        const input = h("input", { type: "radio", name, value: `${x},${y}`, onchange: () => place(item, x, y) });
+        const quarter = `${x > (steps + 1) / 2 ? "r" : x < (steps + 1) / 2 ? "l" : "m"}${y > (steps + 1) / 2 ? "t" : y < (steps + 1) / 2 ? "b" : "m"}`;
+        cells.push(h("label", { class: "matrix-cell", "data-q": quarter },
+          input, h("span", { class: "visually-hidden" }, t("matrix.cell", { x: `${ax.label} ${x}`, y: `${ay.label} ${y}` }))));
       }
-    };
-    x.addEventListener("change", changed);
-    y.addEventListener("change", changed);
+    }
+    const grid = h("div", { class: "matrix-grid" }, cells);
+    const clear = h("button", { type: "button", class: "small matrix-clear", onclick: () => {
+      if (activity.status === "active") ctx.live.send("matrix.place", { activity: activity.id, item: item.id, clear: true });
+    } }, t("matrix.clear"));
+    // The y axis reads upwards (turned text): low first, at the bottom.
+    const field = h("div", { class: "matrix-field" },
+      h("p", { class: "matrix-y", "aria-hidden": "true" },
+        h("span", { class: "end" }, ay.low), h("span", { class: "axis" }, `${ay.label} →`), h("span", { class: "end" }, ay.high)),
+      grid,
+      h("p", { class: "matrix-x", "aria-hidden": "true" },
+        h("span", { class: "end" }, ax.low), h("span", { class: "axis" }, `${ax.label} →`), h("span", { class: "end" }, ax.high)));
+    field.style.setProperty("--steps", String(steps)); // CSSOM: the CSP allows no style attributes
     return h("fieldset", { class: "matrix-item" }, h("legend", {}),
-      h("div", { class: "axis-pair" },
-        h("div", { class: "field" }, h("label", { for: x.id }, config.x.label), x),
-        h("div", { class: "field" }, h("label", { for: y.id }, config.y.label), y)),
-      status);
+      field,
+      h("div", { class: "matrix-state" }, h("p", { class: "hint" }), clear));
   }
 
   return {
@@ -75,16 +76,20 @@ export function participant(ctx) {
       const open = view.status === "active";
       const own = positions();
       const items = itemsOf(view);
+      const session = ctx.live.state.session;
       how.textContent = rules(view.config);
+      // The prompt usually says it already; then only screen readers need the rules.
+      how.classList.toggle("visually-hidden", Boolean(view.prompt));
       syncList(list, items, (i) => i.id, block, (fs, item) => {
-        fs.querySelector("legend").textContent = item.label;
+        fillItem(fs.querySelector("legend"), session, item);
         const p = own[item.id];
-        const [x, y] = fs.querySelectorAll("select");
-        // A half-made choice (only one axis picked) stays as it is until the other follows.
-        if (p) { x.value = String(p.x); y.value = String(p.y); }
-        else if (x.value && y.value) { x.value = ""; y.value = ""; }
-        x.disabled = y.disabled = !open;
-        fs.querySelector(".hint").textContent = p
+        const wanted = p ? `${p.x},${p.y}` : "";
+        for (const input of fs.querySelectorAll("input")) {
+          input.checked = input.value === wanted;
+          input.disabled = !open;
+        }
+        fs.querySelector(".matrix-clear").hidden = !open || !p;
+        fs.querySelector(".matrix-state .hint").textContent = p
           ? t("matrix.placed", { x: `${view.config.x.label} ${p.x}`, y: `${view.config.y.label} ${p.y}` })
           : t("matrix.not_placed");
       });

@@ -2,6 +2,7 @@
 
 import { labelsOf, results } from "../activities/poll.js";
 import { fill, h, plural, t } from "../dom.js";
+import { sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "vote.cast") return;
@@ -23,7 +24,7 @@ export function participant(ctx) {
     if (!choices.length) return ctx.say(t("poll.choose"), "error");
     ctx.live.send("vote.cast", { activity: activity.id, choices });
     ctx.say(t("poll.sending"));
-  } }, h("fieldset", {}, legend, options), submit);
+  } }, h("fieldset", {}, legend, options), sendBar(submit));
   const chosen = h("p", { class: "chosen" });
   const closed = h("p", { class: "note" }, t("activity.closed"));
   const heading = h("h3", {}, t("poll.results"));

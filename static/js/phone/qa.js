@@ -2,6 +2,7 @@
 
 import { flags, sorted, TEXT_LIMIT, votesOf } from "../activities/qa.js";
 import { changed, fill, h, keepFocus, plural, syncList, t } from "../dom.js";
+import { sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   const mine = (ctx.live.state.mine[command.activity] ||= {});
@@ -23,7 +24,8 @@ export function acked(ctx, command, ack) {
 
 export function participant(ctx) {
   let activity = null;
-  const area = h("textarea", { id: "question-new", name: "text", rows: 3, maxlength: TEXT_LIMIT, required: true });
+  const area = h("textarea", { id: "question-new", name: "text", rows: 3, maxlength: TEXT_LIMIT, required: true,
+    inputmode: "text", enterkeyhint: "enter", autocapitalize: "sentences" });
   const form = h("form", { class: "stack", onsubmit: (e) => {
     e.preventDefault();
     const text = area.value.trim();
@@ -32,7 +34,7 @@ export function participant(ctx) {
     area.value = "";
     ctx.say(t("idea.sending"));
   } }, h("label", { for: area.id }, t("qa.label")), area,
-  h("button", { type: "submit", class: "primary" }, t("qa.ask")));
+  sendBar(h("button", { type: "submit", class: "primary" }, t("qa.ask"))));
   const closed = h("p", { class: "note" }, t("activity.closed"));
   const waitingHeading = h("h3", {}, t("qa.waiting_heading"));
   const waitingList = h("ul", { class: "cards own" });

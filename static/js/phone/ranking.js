@@ -3,6 +3,7 @@
 import { closedAndResults, itemsOf, labelOf } from "../activities/items.js";
 import { ranked, results, rules } from "../activities/ranking.js";
 import { h, syncList, t } from "../dom.js";
+import { fillItem, itemText, sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "ranking.set") return;
@@ -25,7 +26,7 @@ export function participant(ctx) {
     ctx.live.send("ranking.set", { activity: activity.id, order: order.slice(0, ranked(activity)) });
     dirty = false;
     ctx.say(t("poll.sending"));
-  } }, h("fieldset", {}, h("legend", {}, t("ranking.legend")), how, list), moved, submit);
+  } }, h("fieldset", {}, h("legend", {}, t("ranking.legend")), how, list), moved, sendBar(submit));
   const mineLine = h("p", { class: "chosen" });
   const end = closedAndResults(results());
   const el = h("div", { class: "stack" }, form, mineLine, ...end.els);
@@ -44,8 +45,11 @@ export function participant(ctx) {
     dirty = true;
     render();
     list.querySelector(`[data-key="${CSS.escape(id)}"] .${which}`)?.focus();
-    moved.textContent = t("ranking.moved", { item: labelOf(activity, id), n: to + 1, total: order.length });
+    moved.textContent = t("ranking.moved", { item: label(id), n: to + 1, total: order.length });
   }
+
+  const session = () => ctx.live.state.session;
+  const label = (id) => itemText(session(), itemsOf(activity).find((i) => i.id === id) ?? { label: labelOf(activity, id) });
 
   function row(item) {
     const up = h("button", { type: "button", class: "step up", onclick: () => move(item.id, -1, "up") }, "▲");
@@ -58,17 +62,18 @@ export function participant(ctx) {
   function render() {
     const open = activity.status === "active";
     const k = ranked(activity);
-    const items = order.map((id) => ({ id, label: labelOf(activity, id) }));
+    const all = itemsOf(activity);
+    const items = order.map((id) => all.find((i) => i.id === id) ?? { id, label: labelOf(activity, id) });
     syncList(list, items, (i) => i.id, row, (li, item) => {
       const place = order.indexOf(item.id);
       const [number, name, actions] = li.children;
       const [up, down] = actions.children;
       number.textContent = place < k ? `${place + 1}.` : "–";
-      name.textContent = item.label;
+      fillItem(name, session(), item);
       li.classList.toggle("unranked", place >= k);
       li.classList.toggle("cut", place === k);
-      up.setAttribute("aria-label", t("ranking.up", { item: item.label }));
-      down.setAttribute("aria-label", t("ranking.down", { item: item.label }));
+      up.setAttribute("aria-label", t("ranking.up", { item: itemText(session(), item) }));
+      down.setAttribute("aria-label", t("ranking.down", { item: itemText(session(), item) }));
       up.setAttribute("aria-disabled", String(!open || place === 0));
       down.setAttribute("aria-disabled", String(!open || place === order.length - 1));
       actions.hidden = !open;
@@ -90,7 +95,7 @@ export function participant(ctx) {
       submit.textContent = t(mine.length ? "ranking.change" : "ranking.send");
       mineLine.hidden = !mine.length;
       mineLine.textContent = mine.length ? t("ranking.yours", {
-        order: mine.map((id, i) => `${i + 1}. ${labelOf(view, id)}`).join(", ") }) : "";
+        order: mine.map((id, i) => `${i + 1}. ${label(id)}`).join(", ") }) : "";
       end.update(view);
     },
   };

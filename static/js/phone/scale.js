@@ -3,6 +3,7 @@
 import { closedAndResults, itemsOf } from "../activities/items.js";
 import { CANT, criteriaOf, results, rules, values } from "../activities/scale.js";
 import { h, syncList, t } from "../dom.js";
+import { fillItem, sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "scale.rate") return;
@@ -20,7 +21,7 @@ export function participant(ctx) {
   const progress = h("p", { class: "chosen", "aria-live": "polite" });
   const list = h("div", { class: "scale-items stack" });
   const end = closedAndResults(results());
-  const el = h("div", { class: "stack" }, how, list, progress, ...end.els);
+  const el = h("div", { class: "stack" }, how, list, sendBar(progress), ...end.els);
 
   function ratings() {
     const own = structuredClone(ctx.live.state.mine[activity.id]?.ratings || {});
@@ -70,8 +71,10 @@ export function participant(ctx) {
       const criteria = criteriaOf(view.config);
       if (fresh) list.replaceChildren();
       how.textContent = rules(view.config);
+      // The prompt usually says it already; then only screen readers need the rules.
+      how.classList.toggle("visually-hidden", Boolean(view.prompt));
       syncList(list, items, (i) => i.id, itemBlock, (block, item) => {
-        block.firstChild.textContent = item.label;
+        fillItem(block.firstChild, ctx.live.state.session, item);
         for (const group of block.querySelectorAll(".scale-criterion")) {
           const value = own[item.id]?.[group.dataset.criterion];
           const wanted = value === undefined ? "" : value === null ? CANT : String(value);

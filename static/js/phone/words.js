@@ -2,6 +2,7 @@
 
 import { WORD_LIMIT, results } from "../activities/words.js";
 import { h, plural, t } from "../dom.js";
+import { sendBar } from "./parts.js";
 
 export function acked(ctx, command, ack) {
   if (command.type !== "words.submit") return;
@@ -24,7 +25,7 @@ export function participant(ctx) {
     if (words.some((w) => /\s/.test(w))) return ctx.say(t("words.one_per_field"), "error");
     ctx.live.send("words.submit", { activity: activity.id, words });
     ctx.say(t("poll.sending"));
-  } }, h("fieldset", {}, legend, fields), submit);
+  } }, h("fieldset", {}, legend, fields), sendBar(submit));
   const chosen = h("p", { class: "chosen" });
   const withdraw = h("button", { type: "button", onclick: () =>
     ctx.live.send("words.submit", { activity: activity.id, words: [] }) }, t("words.withdraw"));
@@ -43,7 +44,7 @@ export function participant(ctx) {
           return h("div", { class: "field" },
             h("label", { for: id }, max === 1 ? t("words.your_word") : t("words.word_n", { n: i + 1 })),
             h("input", { id, name: "word", maxlength: WORD_LIMIT, autocomplete: "off",
-              autocapitalize: "sentences", enterkeyhint: i === max - 1 ? "send" : "next" }));
+              autocapitalize: "sentences", inputmode: "text", spellcheck: "true", enterkeyhint: i === max - 1 ? "send" : "next" }));
         }));
         shown = null;
       }
