@@ -34,6 +34,7 @@ REVALIDATE = "no-cache"
 COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".html", ".txt", ".map"}
 _IMPORT = re.compile(r"""^\s*(?:import|export)\b[^"'`;]*?from\s*["']([^"']+)["']|"""
                      r"""^\s*import\s*["']([^"']+)["']""", re.M)
+_DYNAMIC = re.compile(r"""\bimport\(\s*["']([^"']+)["']\s*\)""")
 
 
 def version(directory: Path) -> str:
@@ -45,16 +46,18 @@ def version(directory: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def module_graph(directory: Path, entry: str) -> list[str]:
+def module_graph(directory: Path, entry: str, dynamic: bool = False) -> list[str]:
     """The modules entry imports, directly or not, as paths relative to directory (entry
-    itself excluded), in the order found."""
+    itself excluded), in the order found; with dynamic, also those it may import() later."""
     seen: dict[str, None] = {}
     todo = [entry]
     while todo:
         current = todo.pop(0)
         text = (directory / current).read_text("utf-8")
-        for match in _IMPORT.finditer(text):
-            target = match.group(1) or match.group(2)
+        found = [m.group(1) or m.group(2) for m in _IMPORT.finditer(text)]
+        if dynamic:
+            found += _DYNAMIC.findall(text)
+        for target in found:
             if not target.startswith("."):
                 continue
             resolved = os.path.normpath(os.path.join(os.path.dirname(current), target))
@@ -96,11 +99,18 @@ class StaticSite:
         self._preloads: dict[str, list[str]] = {}
         self._keys: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
 
-    def preloads(self, entry: str) -> list[str]:
-        """Paths (relative to static/) of the modules entry needs, computed once."""
-        if entry not in self._preloads:
-            self._preloads[entry] = module_graph(self.directory, entry)
-        return self._preloads[entry]
+    def preloads(self, entry: str, *also: str) -> list[str]:
+        """Paths (relative to static/) of the modules entry imports, computed once; with
+        `also`, modules it will load later (import()), and what they import."""
+        out: dict[str, None] = {}
+        for module in (entry, *also):
+            if module not in self._preloads:
+                self._preloads[module] = module_graph(self.directory, module)
+            if module != entry:
+                out[module] = None
+            out.update(dict.fromkeys(self._preloads[module]))
+        out.pop(entry, None)
+        return list(out)
 
     def strings(self, entry: str, texts: dict[str, str]) -> dict[str, str]:
         """The texts (static/js/dom.js t() and plural()) that entry's modules may show: keys
@@ -113,7 +123,7 @@ class StaticSite:
         if entry not in self._keys:
             found: set[str] = set()
             starts: set[str] = set()
-            for path in [entry, *self.preloads(entry)]:
+            for path in [entry, *module_graph(self.directory, entry, dynamic=True)]:
                 for key, built in _LITERAL.findall((self.directory / path).read_text("utf-8")):
                     if built or key.endswith("."):
                         starts.add(key if key.endswith(".") else key + ".")

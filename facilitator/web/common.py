@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, StrictUndefined, pass_context
@@ -104,11 +105,12 @@ def _url_for(context: Context, name: str, /, **params: Any) -> URL:
 
 
 @pass_context
-def _preloads(context: Context, entry: str) -> list[URL]:
-    """URLs of the modules a page's entry script imports, for <link rel="modulepreload">."""
+def _preloads(context: Context, entry: str, also: Sequence[str] = ()) -> list[URL]:
+    """URLs of the modules a page's entry script imports (and of those in `also`, which it
+    loads later), for <link rel="modulepreload">."""
     request: Request = context["request"]
     return [_url_for(context, "static", path=path)
-            for path in request.app.state.static.preloads(entry)]
+            for path in request.app.state.static.preloads(entry, *also)]
 
 
 

@@ -108,8 +108,14 @@ async def participant_page(request: Request) -> Response:
     if participant_of(request, runtime) is None:
         return RedirectResponse(request.url_for("join", code=runtime.code), status_code=303)
     lang = person_language(request, runtime.state.language)
-    return render(request, "participant/session.html",
-                  _live_context(request, runtime, "js/participant.js", lang), lang=lang)
+    context = _live_context(request, runtime, "js/participant.js", lang)
+    # The phone loads a kind's widget when it needs it (static/js/phone/index.js); the one on
+    # screen now is needed at once.
+    state = runtime.state
+    current = state.activities.get(state.current) if state.current else None
+    if current is not None:
+        context["also"] = [f"js/phone/{current.kind}.js"]
+    return render(request, "participant/session.html", context, lang=lang)
 
 
 def _same_site_path(value: str) -> str:

@@ -4,6 +4,7 @@ moderator's laptop, each in its own browser context (own cookies and localStorag
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,22 @@ def open_page(browser: Any) -> Iterator[Callable[..., Any]]:
     for context in contexts:
         context.close()
     assert not errors, f"script errors: {errors}"
+
+
+def wait_until(page: Any, expression: str, timeout: float = 10.0) -> Any:
+    """Wait until a JavaScript expression is truthy on the page; its value.
+
+    Playwright's wait_for_function compiles its predicate inside the page when it has to poll,
+    and our pages' Content-Security-Policy (no 'unsafe-eval') then refuses it now and then;
+    this polls from here with page.evaluate, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.05)
 
 
 def no_horizontal_scroll(page: Any) -> int:

@@ -67,7 +67,8 @@ def test_word_cloud(live_session: dict[str, Any], scene_page: Any) -> None:
     phone.get_by_label("Wort 1").fill("Radverkehr")
     phone.get_by_label("Wort 2").fill("Wärme pumpe")
     phone.get_by_role("button", name="Abschicken").click()
-    expect(phone.locator("#notice")).to_have_text("Bitte ein Wort pro Feld, ohne Leerzeichen.")
+    expect(phone.locator(".activity .feedback")).to_have_text(
+        "Bitte ein Wort pro Feld, ohne Leerzeichen.")
     phone.get_by_label("Wort 2").fill("Wärmepumpe")
     phone.get_by_role("button", name="Abschicken").click()
     phone.get_by_text("Ihre Wörter: Radverkehr, Wärmepumpe").wait_for()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BEAMER, PHONE, no_horizontal_scroll
+from tests.e2e.conftest import BEAMER, PHONE, no_horizontal_scroll, wait_until
 from tests.e2e.scenes import NARROW, accessible, card, console, join, others
 from tests.support import moderate
 
@@ -58,6 +58,7 @@ def test_three_phones_choose_their_groups(live_session: dict[str, Any], scene_pa
     expect(cem.get_by_text("Sie sind Sprecher*in Ihrer Gruppe.")).to_be_hidden()
 
     # A phone changes its group while the choice is open (behind "change group").
+    cem.get_by_role("button", name="Menü").click()  # the group lives in the menu now
     cem.get_by_text("Gruppe wechseln").click()
     cem.locator(".group-bar").get_by_role("radio", name="Mobilität").check()
     cem.get_by_role("button", name="Gruppe wählen").click()
@@ -166,6 +167,7 @@ def test_per_group_ideas(live_session: dict[str, Any], scene_page: Any) -> None:
     # The console hides an idea of one group: it goes from that group's phones and the beamer.
     solar = admin.nth(1).locator(".idea-admin > li").filter(
         has=mod.locator("p.idea-text", has_text="Solar auf Schulen"))
+    solar.locator(".menu-button").click()  # the idea's menu
     solar.get_by_role("button", name="Ausblenden").click()
     expect(ben.locator(".wall-groups .card")).to_have_count(1)
     expect(columns.nth(1).locator(".card")).to_have_count(1)
@@ -226,8 +228,8 @@ def test_two_phones_edit_the_same_sheet_field(live_session: dict[str, Any],
     # He saves anyway, from the version he started with: the server refuses it as a conflict,
     # and the phone shows the current value, his own text still in the field.
     save(ben, "Titel der Maßnahme").click()
-    ben.wait_for_function("() => !document.querySelector('.sheet-field[data-field=title]')"
-                          ".textContent.includes('Wird gespeichert')")
+    wait_until(ben, "!document.querySelector('.sheet-field[data-field=title]')"
+                    ".textContent.includes('Wird gespeichert')")
     expect(notice.locator(".sheet-current")).to_have_text("Radschnellweg Nord")
     expect(title(ben)).to_have_value("Pendlerroute Nordstadt")
     assert any('"code":"conflict"' in f.replace(" ", "") for f in frames), frames[-3:]
@@ -304,7 +306,8 @@ def test_room_and_online_counts(live_session: dict[str, Any], scene_page: Any) -
     expect(beamer.locator("#where-count")).to_have_text("1 im Raum · 1 online")
     accessible(beamer, "the beamer with room/online counts")
 
-    # The toggle in the phone's header: Ana goes online.
+    # The toggle in the phone's menu: Ana goes online.
+    ana.get_by_role("button", name="Menü").click()
     toggle = ana.get_by_role("group", name="Ich bin")
     expect(toggle.get_by_role("button", name="im Raum")).to_have_attribute("aria-pressed", "true")
     toggle.get_by_role("button", name="online").click()
@@ -318,6 +321,7 @@ def test_room_and_online_counts(live_session: dict[str, Any], scene_page: Any) -
     mod.context.grant_permissions(["clipboard-read", "clipboard-write"])
     expect(mod.locator(".area-participants [data-count]")).to_have_text(
         "2 Teilnehmende · 0 im Raum · 2 online")
+    mod.get_by_role("button", name="Teilen", exact=True).click()  # the invite is in "Teilen"
     invite = mod.get_by_label("Co-Moderation mit diesem Link einladen")
     link = invite.input_value()
     assert f"/moderate/{code}/" in link and link != live_session["moderator_url"]

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BEAMER, no_horizontal_scroll
+from tests.e2e.conftest import BEAMER, no_horizontal_scroll, wait_until
 from tests.e2e.scenes import NARROW, accessible, card, console, join, others
 from tests.support import moderate
 
@@ -28,7 +28,7 @@ def test_dot_voting(live_session: dict[str, Any], scene_page: Any) -> None:
     ])
     beamer = scene_page(live_session["presenter_url"], **BEAMER)
     beamer.get_by_role("heading", name="Was packen wir zuerst an?").wait_for()
-    expect(beamer.locator("#stage .poll-options li")).to_have_count(4)
+    expect(beamer.locator("#stage .beamer-items li")).to_have_count(4)
     phone = join(scene_page, server, code)
     left = phone.locator(".dots-left")
     expect(left).to_have_text("Noch 5 Punkte von 5 übrig")
@@ -41,12 +41,12 @@ def test_dot_voting(live_session: dict[str, Any], scene_page: Any) -> None:
     expect(left).to_have_text("Noch 2 Punkte von 5 übrig")
     expect(more("Carsharing")).to_have_attribute("aria-disabled", "true")
     more("Carsharing").click(force=True)  # a fourth dot on one item: said, not sent
-    expect(phone.locator("#notice")).to_have_text("Höchstens 3 Punkte pro Eintrag.")
+    expect(phone.locator(".activity .feedback")).to_have_text("Höchstens 3 Punkte pro Eintrag.")
     more("Wärmenetz").click()
     more("Wärmenetz").click()
     expect(left).to_have_text("Noch 0 Punkte von 5 übrig")
     more("Radwege").click(force=True)
-    expect(phone.locator("#notice")).to_contain_text("keine Punkte mehr")
+    expect(phone.locator(".activity .feedback")).to_contain_text("keine Punkte mehr")
     # Moving a dot: one off Carsharing, one onto Radwege.
     less("Carsharing").click()
     expect(left).to_have_text("Noch 1 Punkt von 5 übrig")
@@ -54,7 +54,7 @@ def test_dot_voting(live_session: dict[str, Any], scene_page: Any) -> None:
     expect(left).to_have_text("Noch 0 Punkte von 5 übrig")
     row = phone.locator(".dot-item", has_text="Carsharing")
     expect(row.locator(".dot-count")).to_have_text("2 Punkte")
-    phone.wait_for_function(f"!localStorage.getItem('facilitator:outbox:{code}:participant')")
+    wait_until(phone, f"!localStorage.getItem('facilitator:outbox:{code}:participant')")
     accessible(phone, "dot voting on the phone with dots placed")
 
     others(server, live_session, [{"type": "dots.set", "activity": "a1", "item": "t2", "count": 3}])
@@ -139,7 +139,7 @@ def test_scale_with_two_criteria(live_session: dict[str, Any], scene_page: Any) 
     heat.get_by_role("group", name="Wirkung").get_by_label("5 hoch").check()
     heat.get_by_role("group", name="Umsetzbarkeit").get_by_label("1 gering").check()
     expect(phone.get_by_text("4 von 4 Bewertungen abgegeben")).to_be_visible()
-    phone.wait_for_function(f"!localStorage.getItem('facilitator:outbox:{code}:participant')")
+    wait_until(phone, f"!localStorage.getItem('facilitator:outbox:{code}:participant')")
     assert no_horizontal_scroll(phone) == 0
     accessible(phone, "rating on a 320 px phone")
 
@@ -176,13 +176,12 @@ def test_matrix(live_session: dict[str, Any], scene_page: Any) -> None:
     ])
     phone = join(scene_page, server, code)
     first = phone.get_by_role("group", name="Carsharing")
-    first.get_by_label("Aufwand").select_option("2")
-    expect(first.get_by_text("Noch nicht eingeordnet")).to_be_visible()  # one axis is not enough
-    first.get_by_label("Wirkung").select_option("5")
+    # A grid to tap per item: each cell a radio button named by both values.
+    expect(first.get_by_text("Noch nicht eingeordnet")).to_be_visible()
+    first.get_by_role("radio", name="Aufwand 2, Wirkung 5").check()
     expect(first.get_by_text("Eingeordnet: Aufwand 2, Wirkung 5")).to_be_visible()
     second = phone.get_by_role("group", name="Wärmenetz")
-    second.get_by_label("Aufwand").select_option("5")
-    second.get_by_label("Wirkung").select_option("4")
+    second.get_by_role("radio", name="Aufwand 5, Wirkung 4").check()
     expect(phone.get_by_text("2 von 2 Einträgen eingeordnet")).to_be_visible()
     accessible(phone, "placing items on the matrix")
 

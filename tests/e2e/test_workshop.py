@@ -99,8 +99,9 @@ def test_a_refused_idea_shows_the_reason_and_keeps_the_text(
     field.fill("Zweite Idee")
     phone.get_by_role("button", name="Idee abschicken").click()
 
-    expect(phone.locator("#notice")).to_have_attribute("data-kind", "error")
-    expect(phone.locator("#notice")).to_contain_text("höchstens 1")
+    said = phone.locator(".activity .feedback")  # next to the button that was tapped
+    expect(said).to_have_attribute("data-kind", "error")
+    expect(said).to_contain_text("höchstens 1")
     expect(field).to_have_value("Zweite Idee")
     expect(phone.locator(".own li")).to_have_count(1)
 

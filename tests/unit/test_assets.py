@@ -56,7 +56,7 @@ def test_compacting_keeps_every_line_of_code(path: Path) -> None:
 
 @pytest.mark.parametrize("entry", ["js/participant.js", "js/presenter.js", "js/moderator.js"])
 def test_each_page_loads_only_its_own_audience(entry: str) -> None:
-    graph = module_graph(STATIC, entry)
+    graph = module_graph(STATIC, entry, dynamic=True)
     assert graph and all((STATIC / path).is_file() for path in graph)
     audiences = {"js/participant.js": "phone", "js/presenter.js": "beamer",
                  "js/moderator.js": "console"}
@@ -71,7 +71,7 @@ def test_each_page_gets_every_text_its_scripts_name(entry: str) -> None:
     texts = js_strings(lambda s: s)
     given = site.strings(entry, texts)
     named = set()
-    for path in [entry, *site.preloads(entry)]:
+    for path in [entry, *module_graph(STATIC, entry, dynamic=True)]:
         source = (STATIC / path).read_text("utf-8")
         named |= set(re.findall(r"""\b(?:t|plural)\(\s*["']([\w.]+)["']""", source))
     for key in named:
@@ -81,6 +81,16 @@ def test_each_page_gets_every_text_its_scripts_name(entry: str) -> None:
     if entry != "js/moderator.js":
         console_only = {"notes.saved", "limits.saved", "limits.refused.one"}
         assert not console_only & set(given), "a phone or beamer gets the console's texts"
+
+
+def test_a_phone_preloads_only_the_kind_on_screen() -> None:
+    site = StaticSite(STATIC)
+    plain = site.preloads("js/participant.js")
+    assert not [p for p in plain if p.startswith("js/phone/") and p.split("/")[-1] in {
+        "ideas.js", "poll.js", "dots.js", "matrix.js", "measure.js"}]
+    with_poll = site.preloads("js/participant.js", "js/phone/poll.js")
+    assert "js/phone/poll.js" in with_poll and set(plain) <= set(with_poll)
+    assert "js/phone/dots.js" not in with_poll
 
 
 def test_the_version_follows_the_content(tmp_path: Path) -> None:

@@ -102,6 +102,11 @@ DYNAMIC_KEYS = {
     "activity.status.": ("draft", "active", "locked"),
     "activity.": ("activate", "lock", "unlock", "reveal", "conceal"),
     "kind.": ("ideas", "poll"),
+    # static/js/agenda.js: an activity's state in the agenda sidebar
+    "agenda.state.": ("planned", "open", "shown", "done"),
+    # static/js/console/cockpit.js: "Weiter: …" by kind (the voting kinds say "vote")
+    "next.lock.": ("ideas", "measure", "qa", "vote", "words"),
+    "next.activate.": ("ideas", "measure", "qa", "vote", "words"),
 }
 
 

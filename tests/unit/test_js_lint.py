@@ -48,3 +48,14 @@ def test_every_imported_name_is_exported() -> None:
                 if name and name not in exported:
                     missing.append(f"{module.relative_to(ROOT)}: {name} is not exported by {path}")
     assert not missing, "\n".join(missing)
+
+
+def test_browser_tests_do_not_wait_with_wait_for_function() -> None:
+    """Playwright compiles a wait_for_function predicate inside the page when it polls, and
+    the pages' policy (no 'unsafe-eval') refuses that now and then: a flaky test. The browser
+    tests wait with tests/e2e/conftest.py wait_until instead."""
+    used = [f"{path.relative_to(ROOT)}:{n}"
+            for path in (ROOT / "tests" / "e2e").rglob("*.py")
+            for n, line in enumerate(path.read_text().splitlines(), 1)
+            if ".wait_for_function(" in line]
+    assert not used, used
