@@ -5,7 +5,7 @@ import { phaseCommands } from "./console/cockpit.js";
 import { cockpitControls } from "./console/controls.js";
 import { feedPanel } from "./console/feed.js";
 import { KINDS } from "./console/index.js";
-import { kindLabel, showSourceParts, syncSourceFields } from "./activities/items.js";
+import { kindLabel, showSourceParts, syncSourceFields } from "./console/items.js";
 import { agendaPanel } from "./agenda.js";
 import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
 import { perGroup, whereLine } from "./groups.js";

@@ -2,7 +2,7 @@
 
 import { textArea } from "../activities/ideas.js";
 import { supportOf, wallOrder } from "../activities/ideas_wall.js";
-import { lines } from "../activities/items.js";
+import { lines } from "../console/items.js";
 import { changed, fill, h, keepFocus, plural, syncList, t } from "../dom.js";
 
 let serial = 0; // unique ids for the labels of several idea collections on one page

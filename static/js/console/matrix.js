@@ -1,6 +1,6 @@
 // The console's side of matrix (static/js/activities/matrix.js has what the audiences share).
 
-import { itemsFromForm, itemsModerator } from "../activities/items.js";
+import { itemsFromForm, itemsModerator } from "../console/items.js";
 import { results, rules } from "../activities/matrix.js";
 
 function axisFrom(data, name) {

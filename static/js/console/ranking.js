@@ -1,6 +1,6 @@
 // The console's side of ranking (static/js/activities/ranking.js has what the audiences share).
 
-import { itemsFromForm, itemsModerator } from "../activities/items.js";
+import { itemsFromForm, itemsModerator } from "../console/items.js";
 import { results, rules } from "../activities/ranking.js";
 
 export function configFrom(data) {

@@ -1,6 +1,6 @@
 // The console's side of scale (static/js/activities/scale.js has what the audiences share).
 
-import { itemsFromForm, itemsModerator } from "../activities/items.js";
+import { itemsFromForm, itemsModerator } from "../console/items.js";
 import { results, rules } from "../activities/scale.js";
 
 // Criterion ids from their labels: "Umsetzbarkeit" -> "umsetzbarkeit", unique in the list.

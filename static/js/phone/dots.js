@@ -1,7 +1,8 @@
 // The phone's side of dots (static/js/activities/dots.js has what the audiences share).
 
 import { results, rules } from "../activities/dots.js";
-import { closedAndResults, itemsOf } from "../activities/items.js";
+import { itemsOf } from "../activities/items.js";
+import { closedAndResults } from "../phone/items.js";
 import { h, plural, syncList, t } from "../dom.js";
 import { fillItem, itemText, sendBar } from "./parts.js";
 

@@ -1,6 +1,7 @@
 // The phone's side of matrix (static/js/activities/matrix.js has what the audiences share).
 
-import { closedAndResults, itemsOf } from "../activities/items.js";
+import { itemsOf } from "../activities/items.js";
+import { closedAndResults } from "../phone/items.js";
 import { results, rules } from "../activities/matrix.js";
 import { h, syncList, t } from "../dom.js";
 import { fillItem, sendBar } from "./parts.js";

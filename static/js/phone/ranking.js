@@ -1,6 +1,7 @@
 // The phone's side of ranking (static/js/activities/ranking.js has what the audiences share).
 
-import { closedAndResults, itemsOf, labelOf } from "../activities/items.js";
+import { itemsOf, labelOf } from "../activities/items.js";
+import { closedAndResults } from "../phone/items.js";
 import { ranked, results, rules } from "../activities/ranking.js";
 import { h, syncList, t } from "../dom.js";
 import { fillItem, itemText, sendBar } from "./parts.js";

@@ -1,6 +1,7 @@
 // The phone's side of scale (static/js/activities/scale.js has what the audiences share).
 
-import { closedAndResults, itemsOf } from "../activities/items.js";
+import { itemsOf } from "../activities/items.js";
+import { closedAndResults } from "../phone/items.js";
 import { CANT, criteriaOf, results, rules, values } from "../activities/scale.js";
 import { h, syncList, t } from "../dom.js";
 import { fillItem, sendBar } from "./parts.js";
