@@ -261,16 +261,20 @@ def codec_only(args: argparse.Namespace) -> int:
     log("codec: parsing and encoding one message, before and after issue 9")
     codec = measure_codec()
     codec["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = codec_section(codec)
-    if args.out:
-        old = args.out.read_text() if args.out.exists() else keep_intro(args.out)
-        args.out.write_text(splice(old, lines))
-        log(f"wrote the table into {args.out}")
-    else:
-        print("\n".join(lines))
+    put_section(args, codec_section(codec))
     if args.json:
         args.json.write_text(json.dumps({"codec": codec}, indent=1))
     return 0
+
+
+def put_section(args: argparse.Namespace, lines: list[str]) -> None:
+    """One section of the report replaced in args.out (the rest stays), or printed."""
+    if args.out:
+        old = args.out.read_text() if args.out.exists() else keep_intro(args.out)
+        args.out.write_text(splice(old, lines))
+        log(f"wrote the section into {args.out}")
+    else:
+        print("\n".join(lines))
 
 
 def pages_only(args: argparse.Namespace) -> int:
@@ -284,12 +288,8 @@ def pages_only(args: argparse.Namespace) -> int:
         print("\n".join(lines))
         log(f"{args.out} left as it was: the stage "
             + ("failed" if pages.get("failure") else "was skipped"))
-    elif args.out:
-        old = args.out.read_text() if args.out.exists() else keep_intro(args.out)
-        args.out.write_text(splice(old, lines))
-        log(f"wrote the section into {args.out}")
     else:
-        print("\n".join(lines))
+        put_section(args, lines)
     if args.json:
         args.json.write_text(json.dumps({"pages": pages}, indent=1, default=str))
     return 1 if pages.get("failure") else 0
