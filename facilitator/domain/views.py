@@ -28,25 +28,26 @@ def results_visible(activity: Activity, audience: Audience) -> bool:
     return activity.revealed or KINDS[activity.kind].results_public(activity)
 
 
-def responses(activity: Activity, audience: Audience) -> int | None:
+def responses(activity: Activity, audience: Audience,
+              results: dict[str, Any] | None) -> int | None:
     """How many have answered, for the beamer while the results are hidden from it ("23 von
-    40 haben abgestimmt"); None when the audience gets no such count (it sees the results,
-    or is not the presenter, or the kind has no voters)."""
-    if audience != "presenter" or activity.status == "draft":
+    40 haben abgestimmt"), from the kind's results (the caller has them already); None when
+    the audience gets no such count (it sees the results, or is not the presenter, or the
+    kind has no voters)."""
+    if audience != "presenter" or activity.status == "draft" or not results:
         return None
-    kind = KINDS[activity.kind]
-    if not kind.is_tallied(activity) or results_visible(activity, audience):
+    if not KINDS[activity.kind].is_tallied(activity) or results_visible(activity, audience):
         return None
-    results = kind.results(activity)
-    voters = results.get("voters") if results else None
+    voters = results.get("voters")
     return voters if isinstance(voters, int) else None
 
 
 def _kind_fields(activity: Activity, audience: Audience) -> dict[str, Any]:
     kind = KINDS[activity.kind]
+    full = kind.results(activity)
     visible = results_visible(activity, audience)
-    results = kind.results_for(activity, audience, kind.results(activity)) if visible else None
-    count = responses(activity, audience)
+    results = kind.results_for(activity, audience, full) if visible else None
+    count = responses(activity, audience, full)
     return {"results": results, **kind.view(activity, audience),
             **({"responses": count} if count is not None else {})}
 

@@ -69,7 +69,7 @@ def tally_batches(state: SessionState, hub: Hub, ident: str, group: str | None,
     counts: list[tuple[str, list[Connection]]] = []
     for audience in audiences:
         visible = state.results_visible(activity, audience)
-        count = None if visible else views.responses(instance, audience)
+        count = None if visible else views.responses(instance, audience, results)
         if not visible and count is None:
             continue
         receivers = [c for ch in _channels(state, audience, group) for c in hub.members(ch)]
@@ -107,13 +107,14 @@ def tallies_for(state: SessionState, audience: Audience, group: str | None) -> l
             groups = list(state.groups)
         for g in groups:
             instance = state.instance(activity, g)
+            full = kind.results(instance)
             if not visible:
-                count = views.responses(instance, audience)
+                count = views.responses(instance, audience, full)
                 if count is not None:
                     out.append(protocol.encode(protocol.tally(state.seq, activity.id, None, g,
                                                               responses=count)))
                 continue
-            results = kind.results_for(instance, audience, kind.results(instance))
+            results = kind.results_for(instance, audience, full)
             if results is not None:
                 out.append(protocol.encode(protocol.tally(state.seq, activity.id, results, g)))
     return out

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.templating import Jinja2Templates
 
+from facilitator.domain.commands import LANGUAGES
 from facilitator.domain.errors import N_, Refusal
 from facilitator.i18n import negotiate, translate, translations
 from facilitator.web.cookies import LANGUAGE_COOKIE
@@ -50,7 +51,6 @@ class WebError(Exception):
         return cls(refusal.code, refusal.message, refusal.params)
 
 
-LANGUAGES = ("de", "en")
 
 
 def chosen_language(request: Request) -> str | None:

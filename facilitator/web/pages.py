@@ -8,13 +8,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from facilitator.domain.codes import normalise_code
+from facilitator.domain.commands import LANGUAGES
 from facilitator.domain.errors import N_, Refusal
 from facilitator.domain.model import iso
 from facilitator.i18n import translate, translations
 from facilitator.live.runtime import SessionRuntime
 from facilitator.web import archive, auth, cookies, guard
 from facilitator.web.body import read_form_as
-from facilitator.web.common import LANGUAGES, WebError, language, person_language, render
+from facilitator.web.common import WebError, language, person_language, render
 from facilitator.web.routedoc import (
     ANYONE,
     FIND,

@@ -3,6 +3,8 @@
 // audience reads of them; the create forms and the console's parts are in console/items.js,
 // the end of a phone's widget in phone/items.js.
 
+import { groupName } from "../groups.js";
+
 // The frozen items of an activated view; a moderator's draft has only config.items as
 // written (labels, or a source that is resolved later).
 export function itemsOf(view) {
@@ -13,6 +15,9 @@ export function itemsOf(view) {
   }
   return [];
 }
+
+// The name of the group an item came from (an idea of a per-group wall), else null.
+export const groupOfItem = (session, item) => (item?.group ? groupName(session, item.group) : null);
 
 export function labelOf(view, id) {
   return itemsOf(view).find((item) => item.id === id)?.label ?? id;

@@ -1,7 +1,7 @@
 // Parts every beamer widget uses: the response count before the reveal, the items with their
 // group's name, and "results follow".
 
-import { itemsOf } from "../activities/items.js";
+import { groupOfItem, itemsOf } from "../activities/items.js";
 import { groupName, sizeOf } from "../groups.js";
 import { h, plural, syncList, t } from "../dom.js";
 
@@ -22,9 +22,8 @@ export function audienceOf(session, view) {
 }
 
 // The group an item came from (items taken from a per-group collection carry it).
-export function itemGroup(session, view, id) {
-  const item = itemsOf(view).find((i) => i.id === id);
-  return item?.group ? groupName(session, item.group) ?? "" : "";
+function itemGroup(session, view, id) {
+  return groupOfItem(session, itemsOf(view).find((i) => i.id === id)) ?? "";
 }
 
 export const groupTag = (name) => h("span", { class: "group-tag" }, name);
