@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from facilitator.domain import agenda
+from facilitator.domain import agenda, editing
 from facilitator.domain import groups as grouping
 from facilitator.domain.activities import KINDS
 from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
@@ -14,6 +14,7 @@ from facilitator.domain.activities.items import MAX_ITEMS, Item, resolve, top
 from facilitator.domain.errors import N_, ActivityClosed, Invalid, LimitReached, NotFound
 from facilitator.domain.limits import Limits
 from facilitator.domain.model import Command, Decision, clean_text, optional_name
+from facilitator.domain.plan_sources import KEY
 
 if TYPE_CHECKING:
     from facilitator.domain.session import SessionState
@@ -131,13 +132,34 @@ def _create(state: SessionState, command: Command) -> Decision:
             and state.activities[source["from"]].per_group:
         raise Invalid(N_("A per-group activity takes its items from a plenary activity."))
     ident = state.next_id("a")
+    if isinstance(source, Mapping):
+        # As in a plan, the source comes first: a session can always be written back as one.
+        new = Activity(ident, kind.name, title, prompt, config, None, phase=phase)
+        editing.check_order([*state.activities.values(), new], state.phases)
     data: dict[str, Any] = {"activity": ident, "kind": kind.name, "title": title,
                             "prompt": prompt, "config": config}
     if phase is not None:
         data["phase"] = phase
+    key = _plan_key(state, args.get("key"))
+    if key is not None:
+        data["key"] = key
     if per_group:
         data["per_group"] = True
     return Decision([("activity.created", data)], {"activity": ident})
+
+
+def _plan_key(state: SessionState, key: Any) -> str | None:
+    """The plan's name of an activity (live/plans.py gives it; no wire message has it), kept
+    so that the plan written back names the activity as the plan did."""
+    if key is None:
+        return None
+    if not isinstance(key, str) or not KEY.fullmatch(key):
+        raise Invalid(N_("The field {field} may contain only a-z, 0-9, hyphens and "
+                         "underscores, at most 40 characters, starting with a letter or "
+                         "digit."), field="key")
+    if any(a.key == key for a in state.activities.values()):
+        raise Invalid(N_("The key {key} is the key of an earlier activity already."), key=key)
+    return key
 
 
 def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
@@ -203,6 +225,8 @@ def _transition(state: SessionState, command: Command) -> Decision:
     statuses, event = _TRANSITIONS[command.type]
     if activity.status not in statuses:
         raise ActivityClosed(N_("This activity has not been started yet."))
+    if activity.hidden and command.type in {"activity.activate", "activity.unlock"}:
+        raise Invalid(N_("This activity is hidden: show it again first."))
     if _unchanged(state, activity, command.type):
         return Decision()
     data: dict[str, Any] = {"activity": activity.id}
@@ -213,15 +237,28 @@ def _transition(state: SessionState, command: Command) -> Decision:
     if event in {"activity.activated", "activity.unlocked"} and state.current != activity.id:
         # Making another activity current locks the one before: said by an event of its
         # own, so that the log and every client see it (protocol 1.1).
-        events += _lock_current(state)
+        events += _lock_current(state, activity)
     return Decision([*events, (event, data)])
 
 
-def _lock_current(state: SessionState) -> list[tuple[str, dict[str, Any]]]:
-    current = state.activities.get(state.current) if state.current else None
-    if current is None or current.status != "active":
-        return []
-    return [("activity.locked", {"activity": current.id})]
+def beside(activating: Activity, current: Activity) -> bool:
+    """Whether `current` stays open when `activating` becomes current: questions run beside
+    the slides of an input (the phones show the slide and the question box)."""
+    return activating.kind == "slides" and current.kind == "qa"
+
+
+def _lock_current(state: SessionState,
+                  activating: Activity | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Locks for what is open: the current activity, and a Q&A that ran beside slides. One
+    open at a time, except Q&A beside slides (`beside`)."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for activity in state.activities.values():
+        if activity.status != "active" or activity is activating:
+            continue
+        if activating is not None and beside(activating, activity):
+            continue
+        out.append(("activity.locked", {"activity": activity.id}))
+    return out
 
 
 def _close(state: SessionState, command: Command) -> Decision:
@@ -249,4 +286,5 @@ HANDLERS: dict[str, Handler] = {
     "session.screen": _screen,
     **agenda.HANDLERS,
     **grouping.HANDLERS,
+    **editing.HANDLERS,
 }

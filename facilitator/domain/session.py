@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from facilitator.domain import agenda, views
+from facilitator.domain import agenda, editing, media, views
 from facilitator.domain import groups as grouping
 from facilitator.domain.activities import COMMANDS, KINDS, Activity
 from facilitator.domain.activities.base import IdSource, Kind
@@ -20,6 +20,7 @@ from facilitator.domain.commands import (  # re-exported: the plan loader and te
     HANDLERS,
     PROMPT_LIMIT,
     TITLE_LIMIT,
+    beside,
     new_session,
 )
 from facilitator.domain.errors import (
@@ -80,6 +81,15 @@ SESSION_RULES: dict[str, SessionRule] = {
     "session.notes": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
     "session.limits": SessionRule(_MOD, _PREPARE),
     "session.screen": SessionRule(_MOD, _PREPARE),
+    # The plan editor (domain/editing.py); which activity states allow what is checked there.
+    "session.update": SessionRule(_MOD, _PREPARE),
+    "activity.update": SessionRule(_MOD, _PREPARE),
+    "activity.delete": SessionRule(_MOD, _PREPARE),
+    "activity.hide": SessionRule(_MOD, _PREPARE),
+    "activity.move": SessionRule(_MOD, _PREPARE),
+    "activity.duplicate": SessionRule(_MOD, _PREPARE),
+    "phase.delete": SessionRule(_MOD, _PREPARE),
+    "phase.move": SessionRule(_MOD, _PREPARE),
     "group.create": SessionRule(_MOD, _PREPARE),
     "group.rename": SessionRule(_MOD, _PREPARE),
     "group.delete": SessionRule(_MOD, _PREPARE),
@@ -89,6 +99,10 @@ SESSION_RULES: dict[str, SessionRule] = {
     "group.spokesperson": SessionRule(_MOD, _RUNNING),
     "group.choose": SessionRule(_PARTICIPANT, _RUNNING),
     "participant.where": SessionRule(_PARTICIPANT, _RUNNING),
+    # Files (domain/media.py): slides.attach and photo.add come from the upload routes only.
+    "slides.attach": SessionRule(_MOD, _PREPARE),
+    "photo.add": SessionRule(_MOD | _PARTICIPANT, _PREPARE),
+    "photo.remove": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
 }
 # Activity commands of the kinds need a live session for participants; the moderator may
 # moderate while the session is open or live.
@@ -116,7 +130,8 @@ STATE_MESSAGES: dict[SessionStatus, str] = {
 
 _ID = re.compile(r"([a-z])(\d{1,9})")
 # Event fields that carry ids handed out by decide (a new one must be higher than all seen).
-_ID_FIELDS = ("participant", "activity", "idea", "question", "cluster", "phase", "group")
+_ID_FIELDS = ("participant", "activity", "idea", "question", "cluster", "phase", "group",
+              "photo")
 
 
 @dataclass
@@ -153,6 +168,8 @@ class SessionState:
     counters: dict[str, int] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     screen: Screen = field(default_factory=Screen)
+    photos: dict[str, media.Photo] = field(default_factory=dict)
+    photo_policy: str = "members"  # who may send photos from phones (media.PHOTO_POLICIES)
 
     # -- building ------------------------------------------------------------------------
 
@@ -200,8 +217,12 @@ class SessionState:
             self.screen = Screen.of(d["screen"])
         elif event.type == "participant.renamed":
             self.participants[d["participant"]].name = d["name"]
+        elif event.type in editing.EVENTS:
+            editing.apply(self, event.type, d)
         elif family in {"phase", "timer"}:
             agenda.apply(self, event.type, d, event.at)
+        elif family == "photo":
+            media.apply(self, event.type, d, event.at)
         elif family in {"group", "groups"} or event.type == "participant.where":
             grouping.apply(self, event.type, d)
         elif event.type == "activity.created":
@@ -209,19 +230,25 @@ class SessionState:
             self.activities[d["activity"]] = Activity(
                 d["activity"], d["kind"], d["title"], d["prompt"], d["config"],
                 kind.new_data(d["config"]), phase=d.get("phase"),
-                per_group=d.get("per_group", False))
+                per_group=d.get("per_group", False), key=d.get("key"))
         elif family == "activity":
             self._apply_activity(event)
         else:
             activity = self.activities[d["activity"]]
+            activity.touched = True
             KINDS[activity.kind].apply(self.instance(activity, d.get("group")), event)
 
     def _apply_activity(self, event: Event) -> None:
         activity = self.activities[event.data["activity"]]
         if event.type in {"activity.activated", "activity.unlocked"}:
-            if self.current and self.current != activity.id:
-                self.activities[self.current].status = "locked"
+            # Logs before protocol 1.1 lock the activity that was current only by this event;
+            # a Q&A stays open beside slides (commands.beside), and newer logs say each lock.
+            previous = self.activities.get(self.current) if self.current else None
+            if previous is not None and previous is not activity \
+                    and not beside(activity, previous):
+                previous.status = "locked"
             activity.status = "active"
+            activity.touched = True
             self.current = activity.id
             if "items" in event.data:
                 activity.items = event.data["items"]
@@ -248,6 +275,8 @@ class SessionState:
                 raise SessionStateError(STATE_MESSAGES[self.status])
             if command.type == "session.delete" and not command.actor.owner:
                 raise Forbidden(N_("Only the moderator who owns the session can delete it."))
+            if command.type in media.HANDLERS:
+                return media.HANDLERS[command.type](self, command)
             return HANDLERS[command.type](self, command)
         kind = COMMANDS.get(command.type)
         if kind is None:
@@ -305,7 +334,8 @@ class SessionState:
     def activity_of(self, command: Command, role: Role) -> Activity:
         ident = command.args.get("activity")
         activity = self.activities.get(ident) if isinstance(ident, str) else None
-        if activity is None or (role != "moderator" and activity.status == "draft"):
+        if activity is None or (role != "moderator"
+                                and (activity.status == "draft" or activity.hidden)):
             raise NotFound(N_("This activity does not exist."))
         return activity
 

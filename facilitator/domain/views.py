@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from facilitator.domain import media
 from facilitator.domain.activities import KINDS, Activity
 from facilitator.domain.model import Audience, Event, iso
 
@@ -20,10 +21,16 @@ _LIFECYCLE = {"session.opened": "open", "session.started": "live", "session.clos
               "session.deleted": "deleted"}
 
 
+def shown(activity: Activity, audience: Audience) -> bool:
+    """Whether the audience sees the activity at all: participants and the beamer see
+    neither drafts nor what the moderator hid."""
+    return audience == "moderator" or (activity.status != "draft" and not activity.hidden)
+
+
 def results_visible(activity: Activity, audience: Audience) -> bool:
     if audience == "moderator":
         return True
-    if activity.status == "draft":
+    if not shown(activity, audience):
         return False
     return activity.revealed or KINDS[activity.kind].results_public(activity)
 
@@ -34,7 +41,7 @@ def responses(activity: Activity, audience: Audience,
     40 haben abgestimmt"), from the kind's results (the caller has them already); None when
     the audience gets no such count (it sees the results, or is not the presenter, or the
     kind has no voters)."""
-    if audience != "presenter" or activity.status == "draft" or not results:
+    if audience != "presenter" or not shown(activity, audience) or not results:
         return None
     if not KINDS[activity.kind].is_tallied(activity) or results_visible(activity, audience):
         return None
@@ -61,6 +68,9 @@ def activity_view(state: SessionState, activity: Activity, audience: Audience,
         "phase": activity.phase, "config": kind.public_config(activity),
         "items": activity.items, "per_group": activity.per_group,
     }
+    if audience == "moderator":
+        out["hidden"] = activity.hidden
+        out["touched"] = activity.touched
     if not activity.per_group:
         return {**out, **_kind_fields(activity, audience)}
     if audience == "participant":
@@ -108,9 +118,11 @@ def session_view(state: SessionState, audience: Audience,
         "phase": state.phase,
         "timer": state.timer.view() if state.timer else None,
         "activities": [activity_view(state, a, audience, group)
-                       for a in state.activities.values() if moderator or a.status != "draft"],
+                       for a in state.activities.values() if shown(a, audience)],
+        "photo_policy": state.photo_policy,
         **({"notes": state.notes, "limits": state.limits.view()} if moderator else {}),
         **({"screen": state.screen.view()} if audience != "participant" else {}),
+        "photos": [photo.view(audience) for photo in state.photos.values()],
     }
 
 
@@ -139,6 +151,18 @@ def depends_on_group(state: SessionState, event: Event) -> bool:
     ident = event.data.get("activity")
     activity = state.activities.get(ident) if isinstance(ident, str) else None
     return activity is not None and activity.per_group
+
+
+def _gone(state: SessionState, event: Event) -> bool:
+    """Whether the phase, activity or photo an event is about no longer exists."""
+    d, family = event.data, event.type.split(".", 1)[0]
+    if family == "phase":
+        return d["phase"] not in state.phases
+    if event.type == "photo.added":
+        return d["photo"] not in state.photos
+    ident = d.get("activity")
+    return family not in {"photo", "timer"} and isinstance(ident, str) \
+        and ident not in state.activities
 
 
 def project(state: SessionState, event: Event, audience: Audience,
@@ -176,8 +200,18 @@ def project(state: SessionState, event: Event, audience: Audience,
             # A group's instance of every per-group activity comes and goes with the group.
             grouped["activities"] = [activity_view(state, a, audience)
                                      for a in state.activities.values()
-                                     if a.per_group and (moderator or a.status != "draft")]
+                                     if a.per_group and shown(a, audience)]
         return grouped
+    if t in {"phase.moved", "phase.deleted", "session.updated"}:
+        return dict(d)  # phases and the session's details are everyone's
+    if t == "activity.deleted":
+        # Only an untouched activity is deleted: never activated, so only moderators held it.
+        return dict(d) if moderator else None
+    if _gone(state, event):
+        # Recent events are encoded again against the state of the whole log when a session
+        # is loaded (live/runtime.py, for replays): a phase, activity or photo deleted later
+        # is in no view. A client that resumes gets the deletion after this; it never held it.
+        return None
     if t.startswith("phase."):
         out: dict[str, Any] = {"phase": state.phases[d["phase"]].view(moderator),
                                "current": state.phase}
@@ -185,23 +219,27 @@ def project(state: SessionState, event: Event, audience: Audience,
             previous = d["previous"]
             out["previous"] = state.phases[previous].view(moderator) if previous else None
         return out
+    if t.startswith("photo."):
+        return media.project(state, t, d, audience)
     if t.startswith("timer."):
         return {"timer": state.timer.view() if state.timer else None}
     activity = state.activities[d["activity"]]
     if t == "activity.created":
         return {"activity": activity_view(state, activity, audience)} if moderator else None
+    if t in {"activity.updated", "activity.hidden", "activity.moved"}:
+        return _edited(state, activity, event, audience, group)
     if t == "activity.activated":
         return {"activity": activity_view(state, activity, audience, group),
-                "current": state.current}
+                "current": state.current, "before": next_shown(state, activity, audience)}
     if t in {"activity.locked", "activity.unlocked"}:
         return {"activity": activity.id, "status": activity.status, "current": state.current}
     if t in {"activity.revealed", "activity.concealed"}:
         if moderator:
             return {"activity": activity.id, "revealed": activity.revealed}
-        if activity.status == "draft":
+        if not shown(activity, audience):
             return None  # prepared, not shown: it reaches them when it is activated
         return {"activity": activity_view(state, activity, audience, group)}
-    if activity.status == "draft" and not moderator:
+    if not shown(activity, audience):
         return None
     instance_group = d.get("group")
     if audience == "participant" and instance_group != group:
@@ -211,3 +249,42 @@ def project(state: SessionState, event: Event, audience: Audience,
     if data is not None and instance_group is not None:
         data = {**data, "group": instance_group}
     return data
+
+
+def next_shown(state: SessionState, activity: Activity, audience: Audience) -> str | None:
+    """The id of the first activity after this one that the audience sees (None: it is the
+    last): where a client puts an activity it did not hold, or one that moved."""
+    found = False
+    for other in state.activities.values():
+        if found and shown(other, audience):
+            return other.id
+        found = found or other.id == activity.id
+    return None
+
+
+def _edited(state: SessionState, activity: Activity, event: Event, audience: Audience,
+            group: str | None) -> dict[str, Any] | None:
+    """activity.updated, activity.hidden and activity.moved per audience. Participants and
+    the beamer learn nothing of drafts; a hide tells them to drop the activity, an unhide
+    brings its whole view and where it goes."""
+    d = event.data
+    moderator = audience == "moderator"
+    if event.type == "activity.hidden":
+        if moderator:
+            return {**d, "current": state.current}
+        if activity.status == "draft":
+            return None
+        if activity.hidden:
+            return {"activity": activity.id, "hidden": True, "current": state.current}
+        return {"activity": activity.id, "hidden": False, "current": state.current,
+                "view": activity_view(state, activity, audience, group),
+                "before": next_shown(state, activity, audience)}
+    if not shown(activity, audience):
+        return None
+    if event.type == "activity.moved":
+        if moderator:
+            return dict(d)
+        return {"activity": activity.id, "phase": activity.phase,
+                "before": next_shown(state, activity, audience)}
+    # activity.updated: the whole view, which the client puts in place of its copy.
+    return {"activity": activity_view(state, activity, audience, group)}

@@ -45,6 +45,8 @@ EVENT_TYPES = (
     "groups.choice_changed", "group.spokesperson_set", "sheet.edited",
     "activity.created", "activity.activated", "activity.locked", "activity.unlocked",
     "activity.revealed", "activity.concealed",
+    "activity.updated", "activity.deleted", "activity.hidden", "activity.moved",
+    "phase.moved", "phase.deleted", "session.updated",
     "phase.created", "phase.updated", "phase.started", "phase.ended",
     "timer.started", "timer.paused", "timer.resumed", "timer.extended", "timer.stopped",
     "idea.added", "idea.edited", "idea.withdrawn", "idea.hidden", "idea.restored",
@@ -54,6 +56,7 @@ EVENT_TYPES = (
     "consent.voted", "words.submitted", "words.hidden", "words.restored",
     "question.asked", "question.withdrawn", "question.upvoted", "question.answered",
     "question.hidden", "question.restored", "question.pinned", "question.approved",
+    "slides.attached", "slides.shown", "photo.added", "photo.removed",
 )
 
 # -- field types ------------------------------------------------------------------------------
@@ -197,6 +200,47 @@ class OnActivity(Command, tag=False):
     activity: str
 
 
+# -- the plan editor (protocol 1.2) ------------------------------------------------------------
+
+
+class SessionUpdate(Command, tag="session.update"):
+    title: str | UnsetType = UNSET
+    place: str | None | UnsetType = UNSET
+    moderators: StrList | UnsetType = UNSET
+    names: bool | UnsetType = UNSET
+    language: str | UnsetType = UNSET
+    photos: str | UnsetType = UNSET
+
+
+class ActivityUpdate(OnActivity, tag="activity.update", kw_only=True):
+    title: str | UnsetType = UNSET
+    prompt: str | None | UnsetType = UNSET
+    config: Object | UnsetType = UNSET
+    per_group: bool | UnsetType = UNSET
+
+
+class ActivityDelete(OnActivity, tag="activity.delete"): ...
+class ActivityDuplicate(OnActivity, tag="activity.duplicate"): ...
+
+
+class ActivityHide(OnActivity, tag="activity.hide", kw_only=True):
+    hidden: bool
+
+
+class ActivityMove(OnActivity, tag="activity.move", kw_only=True):
+    phase: str | None | UnsetType = UNSET  # null: no phase; left out: the phase it has
+    before: str | None | UnsetType = UNSET  # null or left out: the end of the list
+
+
+class PhaseDelete(Command, tag="phase.delete"):
+    phase: str
+
+
+class PhaseMove(Command, tag="phase.move"):
+    phase: str
+    before: str | None | UnsetType = UNSET
+
+
 class ActivityActivate(OnActivity, tag="activity.activate"): ...
 class ActivityLock(OnActivity, tag="activity.lock"): ...
 class ActivityUnlock(OnActivity, tag="activity.unlock"): ...
@@ -334,6 +378,17 @@ class SheetEdit(InActivity, tag="sheet.edit", kw_only=True):
     field: str
     value: SheetValue
     version: Int
+
+
+class SlidesShow(OnActivity, tag="slides.show", kw_only=True):
+    page: Int
+
+
+class PhotoRemove(Command, tag="photo.remove"):
+    photo: str
+
+# slides.attach and photo.add are commands of the domain that only the upload routes submit
+# (facilitator/web/media.py): they are not messages, so no client can name a stored file.
 
 
 # -- server → client --------------------------------------------------------------------------

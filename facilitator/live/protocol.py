@@ -39,8 +39,10 @@ EVENT_TYPES = messages.EVENT_TYPES
 MAX_INT = messages.MAX_INT
 
 # 1.1: a resumed hello's seq is the point its replay starts from; every change of state is
-# an event; command ids per credential (docs/protocol.md, "Versions").
-VERSION = "1.1"
+# an event; command ids per credential. 1.2: the plan editor (activity.update, .delete, .hide,
+# .move, .duplicate, phase.delete, .move, session.update) and files (docs/protocol.md,
+# "Versions").
+VERSION = "1.2"
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Nesting a message may have: a command's deepest value (a sheet's rows, a config's items) is

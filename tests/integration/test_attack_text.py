@@ -115,7 +115,7 @@ async def staged(tmp_path: Any) -> Any:
                                  ("poll", {"options": ["A", "B", "C"]}),
                                  ("dots", items), ("ranking", items), ("scale", items),
                                  ("matrix", items), ("consent", {}), ("words", {}), ("qa", {}),
-                                 ("measure", {})]:
+                                 ("measure", {}), ("slides", {})]:
                 created = await mod.ok("activity.create", kind=kind, title=kind, config=config)
                 scene.activity[kind] = created["result"]["activity"]
             for kind in ("dots", "ranking", "scale", "matrix", "words", "qa", "ideas"):

@@ -344,9 +344,17 @@ def _sheet_value(spec: dict[str, Any], phone: Phone) -> Any:
     return f"Entwurf von {phone.participant}"[:spec["limit"]]
 
 
+async def _slides(w: Workshop, view: dict[str, Any], phone: Phone, n: int) -> None:
+    """Phones look at slides; stepping them is the moderator's (the deck is uploaded by HTTP,
+    which a plan does not do: the activity runs without one)."""
+    if n == 0:
+        answer = await phone.client.command("slides.show", activity=view["id"], page=1)
+        assert answer["type"] == "error" and answer["code"] == "forbidden", answer
+
+
 INPUT = {"ideas": _ideas, "poll": _poll, "dots": _dots, "ranking": _ranking, "scale": _scale,
          "matrix": _matrix, "consent": _consent, "words": _words, "qa": _qa,
-         "measure": _measure}
+         "measure": _measure, "slides": _slides}
 AFTER = {"ideas": _ideas_after, "qa": _qa_after}
 
 

@@ -40,6 +40,11 @@ def normal_word(word: str) -> str:
     return " ".join(word.split()).casefold()
 
 
+# Events that name an activity without being an event of its kind.
+NOT_KIND_EVENTS = ("session.", "participant.", "group.", "groups.", "phase.", "timer.",
+                   "activity.", "photo.")
+
+
 def _upsert(records: list[JSON], record: JSON, key: str = "id") -> None:
     for index, old in enumerate(records):
         if old.get(key) == record.get(key):
@@ -128,6 +133,13 @@ class ClientModel:
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
             # The data is not what the page documents: noted, not applied.
             self.notes.append(f"{name}: cannot apply {data!r} ({type(exc).__name__}: {exc})")
+            return
+        # "A moderator client sets `touched` on every event of an activity's kind it gets."
+        if self.role == "moderator" and not name.startswith(NOT_KIND_EVENTS) \
+                and isinstance(data.get("activity"), str):
+            held = self.activity(data["activity"])
+            if held is not None:
+                held["touched"] = True
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -165,18 +177,17 @@ class ClientModel:
             return None
         return activity, groups[group]
 
-    def put_activity(self, view: JSON) -> None:
+    def put_activity(self, view: JSON, before: Any = None) -> None:
         """"Where an event carries a whole activity view, the client replaces its copy of
         that activity with it" (or adds it: presenter and phones see an activity once it is
-        no longer a draft)."""
+        no longer a draft, "in front of `before`", at the end when it is null or not given:
+        a new activity is the last one)."""
         activities = self.s.setdefault("activities", [])
         for index, old in enumerate(activities):
             if old.get("id") == view.get("id"):
                 activities[index] = view
                 return
-        # "activities: in creation order" (GAP: the order taken from the id's number).
-        activities.append(view)
-        activities.sort(key=lambda a: number(a.get("id")))
+        insert_before(activities, view, before)
 
     # -- tallies --------------------------------------------------------------------------
 
@@ -375,6 +386,61 @@ def sheet_results(sheet: JSON) -> JSON:
 # -- the events -------------------------------------------------------------------------------
 
 
+def insert_before(records: list[JSON], record: JSON, before: Any) -> None:
+    """Protocol 1.2: "takes it out of its list and puts it in front of `before` (at the end
+    for null)"; a `before` the client does not hold is noted (it cannot be placed)."""
+    records[:] = [r for r in records if r.get("id") != record.get("id")]
+    at = next((n for n, r in enumerate(records) if r.get("id") == before), None)
+    if before is not None and at is None:
+        raise ValueError(f"before {before} is not held")
+    records.insert(len(records) if at is None else at, record)
+
+
+def _activity_edited(model: ClientModel, name: str, data: JSON) -> None:
+    """activity.updated, .deleted, .hidden and .moved (protocol 1.2)."""
+    session = model.s
+    activities = session.setdefault("activities", [])
+    if name == "activity.updated":
+        model.put_activity(data["activity"])
+        return
+    if name == "activity.deleted":
+        _remove(activities, data["activity"])
+        return
+    if name == "activity.hidden":
+        session["current"] = data["current"]
+        if model.role == "moderator":
+            held = model.activity(data["activity"])
+            if held is None:
+                raise ValueError(f"activity {data['activity']} not held")
+            held["hidden"] = data["hidden"]
+        elif data["hidden"]:
+            _remove(activities, data["activity"])  # `mine` stays
+        else:
+            model.put_activity(data["view"], data["before"])
+        return
+    held = model.activity(data["activity"])  # activity.moved
+    if held is None:
+        raise ValueError(f"activity {data['activity']} not held")
+    held["phase"] = data["phase"]
+    insert_before(activities, held, data["before"])
+
+
+def _phase_edited(model: ClientModel, name: str, data: JSON) -> None:
+    phases = model.s.setdefault("phases", [])
+    if name == "phase.deleted":
+        _remove(phases, data["phase"])
+        return
+    held = next((p for p in phases if p.get("id") == data["phase"]), None)
+    if held is None:
+        raise ValueError(f"phase {data['phase']} not held")
+    insert_before(phases, held, data["before"])
+
+
+def _session_updated(model: ClientModel, name: str, data: JSON) -> None:
+    for key, value in data.items():
+        model.s["photo_policy" if key == "photos" else key] = value
+
+
 def _status(model: ClientModel, name: str, data: JSON) -> None:
     model.s["status"] = data["status"]
 
@@ -439,7 +505,7 @@ def _phase(model: ClientModel, name: str, data: JSON) -> None:
 
 
 def _activity_view(model: ClientModel, name: str, data: JSON) -> None:
-    model.put_activity(data["activity"])
+    model.put_activity(data["activity"], data.get("before"))
     if "current" in data:
         model.s["current"] = data["current"]
 
@@ -615,6 +681,29 @@ def _consent(model: ClientModel, name: str, data: JSON) -> None:
                 key="participant")
 
 
+def _slides(model: ClientModel, name: str, data: JSON) -> None:
+    """The moderator holds the deck and the page ("slides.attached: a new deck; the page is
+    1"); presenter and phones hold only the `slides` record the event carries."""
+    found = model.instance(data, name)
+    if found is None:
+        return
+    _, instance = found
+    if model.role != "moderator":
+        instance["slides"] = data["slides"]
+    elif name == "slides.attached":
+        instance["deck"], instance["page"] = data["deck"], 1
+    else:
+        instance["page"] = data["page"]
+
+
+def _photo(model: ClientModel, name: str, data: JSON) -> None:
+    photos = model.s.setdefault("photos", [])
+    if name == "photo.added":
+        _upsert(photos, data["photo"])  # "every photo of the session, oldest first"
+    else:
+        _remove(photos, data["photo"])
+
+
 def _nothing(model: ClientModel, name: str, data: JSON) -> None:
     """Events documented as reaching nobody ("–" for every audience)."""
     model.notes.append(f"{name} reached a {model.role}, though documented for no one")
@@ -637,10 +726,16 @@ EVENTS: dict[str, Any] = {
     "activity.created": _activity_view, "activity.activated": _activity_view,
     "activity.locked": _activity_status, "activity.unlocked": _activity_status,
     "activity.revealed": _revealed, "activity.concealed": _revealed,
+    "activity.updated": _activity_edited, "activity.deleted": _activity_edited,
+    "activity.hidden": _activity_edited, "activity.moved": _activity_edited,
+    "phase.moved": _phase_edited, "phase.deleted": _phase_edited,
+    "session.updated": _session_updated,
     "cluster.created": _cluster, "cluster.renamed": _cluster, "cluster.deleted": _cluster,
     "words.hidden": _words, "words.restored": _words,
     "sheet.edited": _sheet,
     "consent.voted": _consent,
+    "slides.attached": _slides, "slides.shown": _slides,
+    "photo.added": _photo, "photo.removed": _photo,
 }
 for _name in ("group.created", "group.renamed", "group.deleted", "group.assigned",
               "group.spokesperson_set", "groups.choice_changed"):

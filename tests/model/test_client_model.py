@@ -256,7 +256,7 @@ KINDS = ["ideas", "ideas", "poll", "dots", "consent", "qa", "words", "measure"]
 OPERATIONS = {
     "lifecycle": 2, "close": 1, "notes": 1, "limits": 1, "screen": 1, "join": 2, "rename": 1,
     "where": 1, "group": 5, "phase": 3, "timer": 4, "create": 3, "activity": 6, "input": 24,
-    "moderate": 12,
+    "moderate": 12, "media": 3, "edit": 6,
 }
 OPERATION_LIST = [name for name, weight in OPERATIONS.items() for _ in range(weight)]
 
@@ -465,6 +465,75 @@ class Drawer:
                          "activity command")
         return "moderator", f"activity.{verb}", {"activity": activity}
 
+    def op_edit(self) -> tuple[str, str, JSON]:
+        """The plan editor (protocol 1.2): refused where an activity has responses or gives
+        its items to another, else reordering, hiding, copying and deleting at any time."""
+        found = [a["id"] for a in self.activities()]
+        phases = [p["id"] for p in self.view["phases"]]
+        which = self.pick(["move", "move", "hide", "hide", "duplicate", "delete", "update",
+                           "phase.move", "phase.delete", "session"], "edit command")
+        if which == "session":
+            return "moderator", "session.update", self.pick(
+                [{"title": "Neu"}, {"place": None}, {"place": "Saal"}, {"photos": "off"},
+                 {"moderators": ["Kim"]}, {"language": "en"}, {"names": True}], "details")
+        if which.startswith("phase."):
+            if not phases:
+                return self.op_phase()
+            args: JSON = {"phase": self.pick(phases, "phase")}
+            if which == "phase.move":
+                args["before"] = self.pick([None, *phases], "before")
+            return "moderator", which, args
+        if not found:
+            return self.op_create()
+        activity = self.pick(found, "activity")
+        if which == "move":
+            args = {"activity": activity, "before": self.pick([None, *found], "before")}
+            if self.draw(st.booleans(), "new phase"):
+                args["phase"] = self.pick([None, *phases], "phase")
+            return "moderator", "activity.move", args
+        if which == "hide":
+            return "moderator", "activity.hide", {"activity": activity,
+                                                  "hidden": self.draw(st.booleans(), "hidden")}
+        if which == "update":
+            return "moderator", "activity.update", self.pick(
+                [{"activity": activity, "title": "Umbenannt"},
+                 {"activity": activity, "prompt": None},
+                 {"activity": activity, "per_group": True}], "update")
+        return "moderator", f"activity.{which}", {"activity": activity}
+
+    def op_media(self) -> tuple[str, str, JSON]:
+        """Slides and photos: the upload routes submit slides.attach and photo.add after
+        storing the files (the names here are made up; the domain only checks their form)."""
+        slides = self.activities("slides")
+        choice = self.pick(["deck", "page", "photo", "photo", "remove"], "media")
+        if choice == "deck" or (choice == "page" and not slides):
+            if not slides:
+                return "moderator", "activity.create", {"kind": "slides", "title": "Input"}
+            pages = self.draw(st.integers(1, 3), "pages")
+            blob = f"{len(self.view['photos']) + pages:064x}"
+            deck = {"name": "Input.pdf", "pdf": {"blob": blob + ".pdf", "bytes": 1000},
+                    "pages": [{"image": blob + ".webp", "thumb": blob + ".webp",
+                               "width": 1600, "height": 900, "text": f"Seite {n}"}
+                              for n in range(1, pages + 1)]}
+            return "moderator", "slides.attach", {"activity": slides[0]["id"], "deck": deck}
+        if choice == "page":
+            activity = self.pick(slides, "slides")
+            return "moderator", "slides.show", {"activity": activity["id"],
+                                                 "page": self.draw(st.integers(1, 3), "page")}
+        if choice == "remove" and self.view["photos"]:
+            return "moderator", "photo.remove", {
+                "photo": self.pick([p["id"] for p in self.view["photos"]], "photo")}
+        blob = f"{len(self.view['photos']) + 7:064x}.jpg"
+        args: JSON = {"image": blob, "thumb": blob, "width": 800, "height": 600}
+        grouped = [a["id"] for a in self.activities() if a.get("per_group")]
+        if grouped and self.draw(st.booleans(), "from a phone"):
+            return self.participant(), "photo.add", {**args, "activity": self.pick(grouped,
+                                                                                  "activity")}
+        phases = [p["id"] for p in self.view["phases"]]
+        if not phases:
+            return self.op_phase()
+        return "moderator", "photo.add", {**args, "phase": self.pick(phases, "phase")}
+
     def op_input(self) -> tuple[str, str, JSON]:
         """A participant's input to an activity: the current one mostly."""
         activity = self.target()
@@ -492,6 +561,9 @@ class Drawer:
                                                   **self.group_of(activity)}
         if kind == "measure":
             return self.input_measure(activity, moderator=True)
+        if kind == "slides":
+            return "moderator", "slides.show", {"activity": activity["id"],
+                                                 "page": self.draw(st.integers(1, 3), "page")}
         return self.op_activity()
 
     def target(self, moderator: bool = False) -> JSON | None:
@@ -605,6 +677,10 @@ class Drawer:
             return "moderator", "question.pin", {**base,
                                                  "pinned": self.draw(st.booleans(), "pinned")}
         return "moderator", f"question.{verb}", base
+
+    def input_slides(self, activity: JSON) -> tuple[str, str, JSON]:
+        """Phones only look at slides: a participant stepping them is refused."""
+        return self.participant(), "slides.show", {"activity": activity["id"], "page": 1}
 
     def input_words(self, activity: JSON) -> tuple[str, str, JSON]:
         words = self.draw(st.lists(st.sampled_from(WORDS), max_size=2, unique=True), "words")

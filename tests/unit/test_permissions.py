@@ -87,7 +87,28 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "question.pin": MODERATE,
     "question.approve": MODERATE,
     "sheet.edit": {"participant": ({"live"}, {"active"}), "moderator": (RUNNING, ANY)},
+    # Files (domain/media.py): attach and add come from the upload routes, which act as the
+    # moderator or the participant whose credential the upload carried.
+    "slides.attach": {"moderator": (PREPARE, ANY)},
+    "slides.show": {"moderator": (RUNNING, {"active", "locked"})},
+    "photo.add": {"moderator": (PREPARE, ANY), "participant": (PREPARE, {"active", "locked"})},
+    "photo.remove": {"moderator": (set(SESSION), ANY)},
+    # The plan editor (domain/editing.py): what an activity's state allows is checked there.
+    "session.update": {"moderator": (PREPARE, ANY)},
+    "activity.update": {"moderator": (PREPARE, ANY)},
+    "activity.delete": {"moderator": (PREPARE, ANY)},
+    "activity.hide": {"moderator": (PREPARE, {"draft", "locked"})},  # lock it first
+    "activity.move": {"moderator": (PREPARE, ANY)},
+    "activity.duplicate": {"moderator": (PREPARE, ANY)},
+    "phase.delete": {"moderator": (PREPARE, ANY)},
+    "phase.move": {"moderator": (PREPARE, ANY)},
 }
+
+BLOB = "0123456789abcdef" * 4 + "."
+OTHER = "fedcba9876543210" * 4 + "."
+DECK = {"name": "Input", "pdf": {"blob": BLOB + "pdf", "bytes": 1000},
+        "pages": [{"image": BLOB + "webp", "thumb": OTHER + "webp", "width": 1920,
+                   "height": 1080, "text": f"Seite {n}"} for n in (1, 2)]}
 
 ARGS: dict[str, dict[str, Any]] = {
     "session.open": {}, "session.start": {}, "session.close": {}, "session.delete": {},
@@ -143,6 +164,19 @@ ARGS: dict[str, dict[str, Any]] = {
     "question.pin": {"activity": "a9", "question": "q1", "pinned": True},
     "question.approve": {"activity": "a9", "question": "q1"},
     "sheet.edit": {"activity": "a10", "field": "title", "value": "Klimahaus", "version": 0},
+    "slides.attach": {"activity": "a11", "deck": DECK},
+    "slides.show": {"activity": "a11", "page": 2},
+    "photo.add": {"activity": "a12", "image": BLOB + "jpg", "thumb": OTHER + "jpg",
+                  "width": 800, "height": 600},
+    "photo.remove": {"photo": "f1"},
+    "session.update": {"title": "Neu", "photos": "off"},
+    "activity.update": {"activity": "a2", "title": "Neu"},
+    "activity.delete": {"activity": "a2"},  # the poll: untouched, no photo, no taker
+    "activity.hide": {"activity": "a2", "hidden": True},
+    "activity.move": {"activity": "a2", "before": "a1"},
+    "activity.duplicate": {"activity": "a2"},
+    "phase.delete": {"phase": "h2"},
+    "phase.move": {"phase": "h2", "before": "h1"},
 }
 
 ITEMS = ["Carsharing", "Wärmenetz"]
@@ -164,6 +198,7 @@ def build(session_status: str, activity_status: str) -> SessionState:
         ("participant.joined", {"participant": "p1", "name": None}),
         ("participant.joined", {"participant": "p2", "name": None}),
         ("phase.created", {"phase": "h1", "title": "Start", "minutes": 5, "notes": None}),
+        ("phase.created", {"phase": "h2", "title": "Ende", "minutes": None, "notes": None}),
         ("timer.started", {"seconds": 60, "label": None, "ends_at": 61.0}),
         ("group.created", {"group": "g1", "name": "Mobilität"}),
         ("groups.choice_changed", {"open": True}),
@@ -192,6 +227,17 @@ def build(session_status: str, activity_status: str) -> SessionState:
     events.append(Event(len(events) + 1, "question.asked", {
         "activity": "a9", "question": "q2", "text": "Wie?", "author": "p2", "approved": True},
         1.0))
+    for name, payload in [  # a11: slides with a deck; a12: ideas in every group; f1: a photo
+        ("activity.created", {"activity": "a11", "kind": "slides", "title": "Input",
+                              "prompt": "", "config": {}}),
+        ("slides.attached", {"activity": "a11", "deck": DECK}),
+        ("activity.created", {"activity": "a12", "kind": "ideas", "title": "Gruppen",
+                              "prompt": "", "config": KINDS["ideas"].make_config({}),
+                              "per_group": True}),
+        ("photo.added", {"photo": "f1", "image": BLOB + "jpg", "thumb": BLOB + "jpg",
+                         "width": 10, "height": 10, "participant": None, "group": None,
+                         "activity": None, "phase": "h1"})]:
+        events.append(Event(len(events) + 1, name, payload, 1.0))
     state = SessionState.from_events(events)
     for activity in state.activities.values():  # as if activated once: items are frozen
         if KINDS[activity.kind].uses_items:

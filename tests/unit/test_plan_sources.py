@@ -524,8 +524,8 @@ def test_the_example_plan_shows_the_kinds_working_together() -> None:
     assert plan.groups == ("Mobilität", "Energieversorgung", "Flächennutzung", "Ernährung")
     assert plan.group_choice
     kinds = [(a.kind, a.per_group) for a in plan.activities]
-    assert kinds == [("words", False), ("qa", False), ("ideas", True), ("dots", False),
-                     ("measure", True), ("consent", False)]
+    assert kinds == [("words", False), ("qa", False), ("slides", False), ("ideas", True),
+                     ("dots", False), ("measure", True), ("consent", False)]
     [dots] = [a for a in plan.activities if a.kind == "dots"]
     assert dots.source == Source("massnahmen", "all")  # the ideas of all groups
     assert all(p.timer is None or p.timer <= (p.minutes or 600) for p in plan.phases)

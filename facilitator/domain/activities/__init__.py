@@ -12,6 +12,7 @@ from facilitator.domain.activities.poll import Poll
 from facilitator.domain.activities.qa import Qa
 from facilitator.domain.activities.ranking import Ranking
 from facilitator.domain.activities.scale import Scale
+from facilitator.domain.activities.slides import Slides
 from facilitator.domain.activities.words import Words
 
 # One line per kind; the order is the order of the moderator's "new activity" menu.
@@ -26,6 +27,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Words(),
     Qa(),
     Measure(),
+    Slides(),
 )}
 
 # Which kind handles which command type.

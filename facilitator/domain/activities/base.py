@@ -43,6 +43,16 @@ class Activity:
     # Runs once per small group: each group's instance has its own data (session.instance).
     per_group: bool = False
     groups: dict[str, Any] = field(default_factory=dict)
+    # Whether anything happened to it that a plan cannot undo: activated once, or an event of
+    # its kind applied (input, moderation). Only an untouched activity can be deleted or have
+    # its settings changed (domain/editing.py).
+    touched: bool = False
+    # Hidden by the moderator: participants and the beamer no longer see it, the archive
+    # lists it apart. Its data stays.
+    hidden: bool = False
+    # The plan's name of the activity (its `key`), when a plan made it: kept so that the
+    # plan written back (plan_export.py) names it the same.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
