@@ -11,7 +11,8 @@ RUN_STAMP := $(VENV)/.installed-run
 HOST ?= 0.0.0.0
 AXE := node_modules/axe-core/axe.min.js
 VNU := node_modules/vnu-jar/build/dist/vnu.jar
-PLAN ?= sessions/simulationslabor-klimaschutz/plan.toml
+# A ready plan's name (`facilitator plans` lists them) or a plan file: make run PLAN=my/plan.toml
+PLAN ?= simulationslabor-klimaschutz
 
 .PHONY: run test lint bench catalogs screenshots clean
 

@@ -1,5 +1,5 @@
-"""The `facilitator` command: serve, new, sessions, archive. Every setting is a flag with a
-FACILITATOR_* environment variable (facilitator/config.py)."""
+"""The `facilitator` command: serve, new, plans, sessions, archive. Every setting is a flag with
+a FACILITATOR_* environment variable (facilitator/config.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from facilitator import __version__, network, secrets
+from facilitator import __version__, library, network, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
 from facilitator.domain.codes import normalise_code
+from facilitator.domain.errors import Refusal
 from facilitator.domain.plan import Plan, PlanError, load_plan
 from facilitator.i18n import translate
 from facilitator.live import archiving
@@ -23,6 +24,7 @@ from facilitator.live.archiving import Archiver
 from facilitator.live.plans import create_from_plan
 from facilitator.live.registry import Registry
 from facilitator.live.runtime import SessionRuntime
+from facilitator.store.blobs import FileBlobs
 from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import qr
 from facilitator.web.sessions import links
@@ -37,12 +39,21 @@ def parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the server",
                                 description="Run the server and print the links to use.")
-    serve.add_argument("--plan", type=Path, help="also create (or reuse) the session of this "
-                       "plan file, open it, and print its moderator link and join QR code")
-    new = commands.add_parser("new", help="create a session from a plan file",
-                              description="Create a session from a plan file (see "
-                              "docs/plans.md) and print its links.")
-    new.add_argument("plan", type=Path, help="path to sessions/<slug>/plan.toml")
+    serve.add_argument("--plan", metavar="PLAN", help="also create (or reuse) the session of "
+                       "this plan, open it, and print its moderator link and join QR code; "
+                       "PLAN is a plan file, a ready plan's name or a template's name "
+                       "(facilitator plans lists them)")
+    new = commands.add_parser("new", help="create a session from a plan",
+                              description="Create a session from a plan (see docs/plans.md) "
+                              "and print its links.")
+    new.add_argument("plan", metavar="PLAN", help="a plan file (sessions/<slug>/plan.toml), "
+                     "a ready plan's name (simulationslabor-klimaschutz) or a template's "
+                     "name; facilitator plans lists the names")
+    plans = commands.add_parser(
+        "plans", help="list the ready plans and the templates",
+        description="List the ready plans that come with facilitator and the templates "
+        "saved on this server (DATA_DIR/templates/), with their names for facilitator new "
+        "and serve --plan.")
     listing = commands.add_parser("sessions", help="list sessions with their moderator links")
     archive = commands.add_parser(
         "archive", help="write the documentation of a session",
@@ -52,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     archive.add_argument("session", help="the session's join code or id")
     archive.add_argument("--pdf", action="store_true",
                          help="also print report.html to report.pdf with headless Chromium")
-    for sub in (serve, new, listing, archive):
+    for sub in (serve, new, plans, listing, archive):
         for option in OPTIONS:
             described = f"{option.help} [env {option.env}; default: {option.default!r}]"
             if isinstance(option.default, bool):  # a switch: --proxy-headers / --no-...
@@ -79,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_with_registry(settings, _new, args.plan))
     if args.command == "archive":
         return asyncio.run(_with_registry(settings, _archive, args.session, args.pdf))
+    if args.command == "plans":
+        return _plans(settings)
     return asyncio.run(_with_registry(settings, _list))
 
 
@@ -103,13 +116,40 @@ def _plan_error(error: PlanError, language: str) -> int:
     return 1
 
 
-async def _from_plan(settings: Settings, registry: Registry, path: Path,
+def find_plan(settings: Settings, which: str) -> tuple[Plan, str]:
+    """The plan `which` names and the id its session gets: a plan file (or a folder with a
+    plan.toml) if there is one at that path, else a ready plan, else a template of that name.
+    Raises PlanError for a plan that does not load, LookupError when nothing has the name."""
+    path = Path(which)
+    if path.is_dir() and (path / library.PLAN_FILE).is_file():
+        path = path / library.PLAN_FILE
+    if path.is_file():
+        plan = _load(path)
+        return plan, plan.slug or path.resolve().parent.name
+    if library.TEMPLATE_SLUG.fullmatch(which):
+        for ready in library.ready_plans():
+            if ready.slug == which:
+                return ready.plan, ready.plan.slug or ready.slug
+        try:
+            template = library.load_template(settings.data_dir, which)
+        except Refusal:
+            pass
+        else:
+            return template.plan, template.plan.slug or template.slug
+    names = ", ".join(ready.slug for ready in library.ready_plans())
+    raise LookupError(f"no plan file, ready plan or template named {which!r} (ready plans: "
+                      f"{names or 'none'}; facilitator plans lists the templates too)")
+
+
+async def _from_plan(settings: Settings, registry: Registry, which: str,
                      reuse: bool) -> SessionRuntime | int:
     try:
-        plan = _load(path)
+        plan, ident = find_plan(settings, which)
     except PlanError as error:
         return _plan_error(error, settings.language)
-    ident = plan.slug or path.resolve().parent.name
+    except (LookupError, OSError, UnicodeDecodeError) as error:
+        print(f"facilitator: {error}", file=sys.stderr)
+        return 1
     existing = await registry.get_by_id(ident)
     if existing is not None:
         if reuse:
@@ -119,11 +159,25 @@ async def _from_plan(settings: Settings, registry: Registry, path: Path,
     return await create_from_plan(registry, plan, ident)
 
 
-async def _new(settings: Settings, registry: Registry, path: Path) -> int:
-    runtime = await _from_plan(settings, registry, path, reuse=False)
+async def _new(settings: Settings, registry: Registry, which: str) -> int:
+    runtime = await _from_plan(settings, registry, which, reuse=False)
     if isinstance(runtime, int):
         return runtime
     print(banner(settings, runtime))
+    return 0
+
+
+def _plans(settings: Settings) -> int:
+    def line(plan: library.LibraryPlan) -> str:
+        return (f"  {plan.slug:32} {plan.title}  ({plan.phases} phases, "
+                f"{plan.minutes} min)")
+
+    ready = library.ready_plans()
+    found = library.templates(settings.data_dir)
+    print("Ready plans (facilitator new NAME, facilitator serve --plan NAME):")
+    print("\n".join(line(plan) for plan in ready) if ready else "  none")
+    print(f"Templates in {settings.data_dir / library.TEMPLATES}:")
+    print("\n".join(line(plan) for plan in found) if found else "  none")
     return 0
 
 
@@ -146,7 +200,8 @@ async def _archive(settings: Settings, registry: Registry, which: str, pdf: bool
     if record is None or record.status == "deleted":
         print(f"facilitator: no session with the code or id {which!r}", file=sys.stderr)
         return 1
-    archiver = Archiver(store, settings.sessions_dir, settings.timezone)
+    archiver = Archiver(store, settings.sessions_dir, settings.timezone,
+                        FileBlobs(settings.data_dir / "blobs"))
     await archiver.write(record.id)
     folder = archiver.folder(record.id)
     print(folder)
@@ -250,7 +305,7 @@ def raise_open_files(needed: int) -> int:
     return needed if soft == resource.RLIM_INFINITY else soft
 
 
-def serve(settings: Settings, plan: Path | None) -> int:
+def serve(settings: Settings, plan: str | None) -> int:
     import uvicorn
 
     from facilitator.app import files_needed, server_config

@@ -16,8 +16,10 @@ class PlanRefused(RuntimeError):
     """The server refused a command of a plan that load_plan accepted: the two disagree."""
 
 
-async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> SessionRuntime:
-    """A new session in draft with the plan's groups, phases and activities, in plan order.
+async def create_from_plan(registry: Registry, plan: Plan,
+                           ident: str | None = None) -> SessionRuntime:
+    """A new session in draft with the plan's groups, phases and activities, in plan order;
+    its id is `ident`, or (None) a slug of the title and the join code, as for any other.
 
     Groups come first, so the moderator can shuffle them as soon as phones join, and open or
     closed self-selection is set before anyone arrives. Activities refer to earlier ones by
@@ -45,8 +47,11 @@ async def create_from_plan(registry: Registry, plan: Plan, ident: str) -> Sessio
                     wire = source.wire(origin, _clusters(runtime, origin))
                 except LookupError as error:
                     raise PlanRefused(str(error)) from None
+            # The plan key goes along (no client can send one), so that the plan written
+            # back from the session (domain/plan_export.py) names the activity the same.
+            key = {"key": spec.key} if spec.key is not None else {}
             result = await _submit(runtime, "activity.create", **spec.command_args(wire),
-                                   phase=created["phase"])
+                                   phase=created["phase"], **key)
             if spec.key is not None:
                 ids[spec.key] = result["activity"]
     return runtime

@@ -30,7 +30,7 @@ from facilitator.web.sessions import find
 log = logging.getLogger(__name__)
 
 
-async def _moderated(request: Request) -> SessionRuntime:
+async def moderated(request: Request) -> SessionRuntime:
     runtime = await find(request, request.path_params["code"])
     found = auth.identify(request.app.state.secret, runtime.state.id,
                           request.path_params["token"])
@@ -41,7 +41,7 @@ async def _moderated(request: Request) -> SessionRuntime:
 
 
 async def write_now(request: Request) -> Response:
-    runtime = await _moderated(request)
+    runtime = await moderated(request)
     archiver: Archiver = request.app.state.archiver
     try:
         await archiver.write(runtime.state.id)
@@ -57,7 +57,7 @@ async def write_now(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    runtime = await _moderated(request)
+    runtime = await moderated(request)
     archiver: Archiver = request.app.state.archiver
     ident = runtime.state.id
     data = await archiver.zip_bytes(ident)
@@ -84,7 +84,7 @@ PRINT_BAR = ('<div class="print-bar"><button type="button" id="print-report">{la
 async def report(request: Request) -> Response:
     """report.html of the session, written first when it has not been yet, to read in the
     browser; a button above it prints it (or saves it as a PDF)."""
-    runtime = await _moderated(request)
+    runtime = await moderated(request)
     archiver: Archiver = request.app.state.archiver
     ident = runtime.state.id
     if not archiver.exists(ident):

@@ -7,6 +7,7 @@ import hmac
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from facilitator import library
 from facilitator.domain.codes import normalise_code
 from facilitator.domain.commands import LANGUAGES
 from facilitator.domain.errors import N_, Refusal
@@ -183,10 +184,14 @@ def organiser(request: Request) -> bool:
     return hmac.compare_digest(cookie.encode(), expected.encode())
 
 
-async def console(request: Request, error: str | None = None, status: int = 200) -> Response:
+async def console(request: Request, error: str | None = None, status: int = 200, *,
+                  upload_error: str | None = None) -> Response:
     lang = language(request)
     sessions = []
+    plans: dict[str, object] = {"ready": [], "templates": []}
     if organiser(request):
+        plans = {"ready": library.ready_plans(),
+                 "templates": library.templates(request.app.state.settings.data_dir)}
         registry = request.app.state.registry
         base = request.app.state.settings.base_url
         secret = request.app.state.secret
@@ -199,7 +204,8 @@ async def console(request: Request, error: str | None = None, status: int = 200)
                              "archive_url": f"{moderator_url}/archive.zip"
                              if request.app.state.archiver.exists(record.id) else None})
     return render(request, "moderator/console.html",
-                  {"authorised": organiser(request), "error": error, "sessions": sessions},
+                  {"authorised": organiser(request), "error": error, "sessions": sessions,
+                   "upload_error": upload_error, **plans},
                   lang=lang, status=status)
 
 
@@ -221,8 +227,17 @@ async def console_login(request: Request) -> Response:
     return response
 
 
+def console_post(request: Request) -> bool:
+    """Whether a console form may go on: refused (403) when another site's page sent it,
+    False (answer with the login) without the organiser cookie."""
+    if guard.foreign_origin(request):
+        raise WebError("forbidden", N_("This form was sent from another website. Please open "
+                                       "the console again."))
+    return organiser(request)
+
+
 async def console_create(request: Request) -> Response:
-    if not organiser(request):
+    if not console_post(request):
         return RedirectResponse(request.url_for("console"), status_code=303)
     form = await read_form_as(request, CreateForm)
     lang = form.language if form.language in {"de", "en"} \
@@ -327,7 +342,9 @@ DOCS = [
         answers=(Answer(303, "Created: to the new session's moderator console (an absolute "
                              "URL); without the organiser cookie, to `/console`.",
                         headers=("Location",)),),
-        refusals=(*FORM_BODY, ("invalid", "The field title must not be empty.")),
+        refusals=(("forbidden", "This form was sent from another website. Please open the "
+                                "console again."),
+                  *FORM_BODY, ("invalid", "The field title must not be empty.")),
         security=("organiserCookie",),
         body=Body(CreateForm, PAGE_FORM, {"title": "Klimaschutz im Quartier",
                                           "language": "de", "names": "on"})),

@@ -177,6 +177,27 @@ class CreateForm(Struct):
                                            "leaving it out) does not.")] = ""
 
 
+class PlanForm(Struct):
+    """The organiser console's buttons for a new session from a plan of the library or from
+    an earlier session's plan."""
+
+    source: Annotated[str, Meta(description="\"ready\" (a ready plan), \"template\" (a "
+                                            "template saved on this server) or \"session\" "
+                                            "(a copy of an earlier session's plan).")] = ""
+    name: Annotated[str, Meta(description="The ready plan's or template's name (as "
+                                          "`facilitator plans` lists them), or the earlier "
+                                          "session's join code.")] = ""
+
+
+class UploadForm(Struct):
+    """The organiser console's form for a new session from a plan file
+    (multipart/form-data). Only documented: the handler reads the file itself."""
+
+    plan: Annotated[str, Meta(
+        description="The plan file (docs/plans.md): UTF-8 TOML, at most 256 KiB.",
+        extra_json_schema={"contentMediaType": "application/toml"})]
+
+
 # -- Writing ----------------------------------------------------------------------------------
 
 
@@ -187,4 +208,5 @@ def answer(value: Struct, status: int = 200, headers: dict[str, str] | None = No
 
 REQUESTS: tuple[type[Struct], ...] = (CreateSession, JoinSession)
 ANSWERS: tuple[type[Struct], ...] = (SessionCreated, Joined, Health, ErrorBody)
-FORMS: tuple[type[Struct], ...] = (JoinForm, LanguageForm, LoginForm, CreateForm)
+FORMS: tuple[type[Struct], ...] = (JoinForm, LanguageForm, LoginForm, CreateForm, PlanForm,
+                                   UploadForm)

@@ -53,3 +53,33 @@ def test_bad_plan_names_line_and_field(tmp_path: Path,
     assert main(["new", str(plan), "--data-dir", str(tmp_path), "--language", "en"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"{plan}, line 10") and "phases[1].activities[1].options" in err
+
+
+def test_new_and_plans_take_names_of_the_library(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from facilitator import library
+
+    library.save_template(tmp_path, "Meine Runde", PLAN.read_text("utf-8").replace(
+        'title = "Simulationslabor', 'title = "Runde'))
+    assert main(["plans", "--data-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert all(plan.slug in out and plan.title in out for plan in library.ready_plans())
+    assert "meine-runde" in out and "Runde Klimaschutz" in out
+    assert main(["new", "leitbild-werkstatt", "--data-dir", str(tmp_path)]) == 0
+    assert "Leitbild-Werkstatt" in capsys.readouterr().out
+    assert main(["new", "meine-runde", "--data-dir", str(tmp_path)]) == 0
+    assert "„Runde Klimaschutz" in capsys.readouterr().out
+    assert main(["new", "leitbild-werkstatt", "--data-dir", str(tmp_path)]) == 1
+    assert main(["new", "gibt-es-nicht", "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "'gibt-es-nicht'" in err and "simulationslabor-klimaschutz" in err
+    # A folder with a plan.toml is that plan.
+    assert main(["new", str(PLAN.parent), "--data-dir", str(tmp_path / "other")]) == 0
+
+
+def test_new_explains_what_a_plan_may_be(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "a ready plan's name (simulationslabor-klimaschutz)" in out
+    assert "facilitator plans lists the names" in out
