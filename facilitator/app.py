@@ -12,18 +12,22 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.templating import Jinja2Templates
 
 from facilitator import logs, secrets
 from facilitator.config import Settings
 from facilitator.domain.limits import Limits
+from facilitator.domain.media import blobs_of
+from facilitator.domain.session import SessionState
 from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
+from facilitator.media.worker import MediaWorker
+from facilitator.store.blobs import FileBlobs
 from facilitator.store.sqlite import SQLiteStore
-from facilitator.web import api, archive, openapi, pages, ws
+from facilitator.web import api, archive, console_plans, media, openapi, pages, plans, ws
 from facilitator.web.assets import Assets, StaticSite
 from facilitator.web.common import WebError, environments, handle_error
 from facilitator.web.headers import SecuredStarlette
@@ -56,10 +60,24 @@ def routes(site: StaticSite | None = None) -> list[Route | WebSocketRoute | Moun
         Route("/moderate/{code}/{token}/archive.zip", archive.download,
               name="moderator_archive_zip"),
         Route("/moderate/{code}/{token}/report.html", archive.report, name="moderator_report"),
+        Route("/moderate/{code}/{token}/plan.toml", plans.download, name="moderator_plan"),
+        Route("/moderate/{code}/{token}/template", plans.save_template,
+              name="moderator_template", methods=["POST"]),
         Route("/console", pages.console_page, name="console"),
         Route("/console/login", pages.console_login, name="console_login", methods=["POST"]),
         Route("/console/sessions", pages.console_create, name="console_create",
               methods=["POST"]),
+        Route("/console/plans", console_plans.from_plan, name="console_from_plan",
+              methods=["POST"]),
+        Route("/console/upload", console_plans.upload, name="console_upload",
+              methods=["POST"]),
+        Route("/moderate/{code}/{token}/slides", media.upload_slides, name="moderator_slides",
+              methods=["POST"]),
+        Route("/moderate/{code}/{token}/photos", media.moderator_photo,
+              name="moderator_photos", methods=["POST"]),
+        Route("/s/{code}/photos", media.participant_photo, name="participant_photos",
+              methods=["POST"]),
+        Route("/media/{code}/{name}", media.serve, name="media"),
         Route("/qr/{code}.svg", api.qr_svg, name="qr_svg"),
         Route("/qr/{code}.png", api.qr_png, name="qr_png"),
         Route("/healthz", api.healthz, name="healthz"),
@@ -112,7 +130,16 @@ def create_app(settings: Settings) -> Starlette:
         store = SQLiteStore(settings.database, min_free_disk=settings.min_free_disk,
                             remembered_ids=settings.remembered_ids)
         await store.open()
-        archiver = Archiver(store, settings.sessions_dir, settings.timezone)
+        # Uploaded files (store/blobs.py), deleted with their session.
+        blobs = FileBlobs(settings.data_dir / "blobs")
+        await blobs.sweep({record.id for record in await store.list_sessions()})
+        worker = MediaWorker(settings.media_workers, settings.media_timeout)
+        archiver = Archiver(store, settings.sessions_dir, settings.timezone, blobs)
+        uploads = media.Uploads()
+
+        def removed(state: SessionState) -> None:
+            # The files of a removed photo, unless an event or an upload under way needs them.
+            blobs.collect(state.id, blobs_of(state) | uploads.names(state.id))
         registry = Registry(store, translate, tally_interval=settings.tally_interval,
                             phone_tally_interval=settings.phone_tally_interval,
                             commit_interval=settings.commit_interval,
@@ -121,8 +148,12 @@ def create_app(settings: Settings) -> Starlette:
                             limits=Limits(settings.max_participants, settings.max_ideas,
                                           settings.joins_per_minute,
                                           settings.joins_per_address),
-                            archiver=archiver)
+                            archiver=archiver, on_deleted=blobs.session_deleted,
+                            on_removed=removed)
         app.state.store = store
+        app.state.blobs = blobs
+        app.state.media = worker
+        app.state.uploads = uploads
         app.state.registry = registry
         app.state.archiver = archiver
         # Here rather than in the factory: uvicorn sets up its log handlers when its Config
@@ -134,6 +165,8 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await registry.close()
             await archiver.close()  # after the writers stopped: no new archive can start
+            await worker.close()
+            await blobs.close()
             await store.close()
             logs.uninstall(flood)
 
@@ -145,7 +178,10 @@ def create_app(settings: Settings) -> Starlette:
         exception_handlers={WebError: handle_error, HTTPException: handle_error},
         # Pages and API answers, compressed per answer (they differ per person); the static
         # files come compressed from memory already (web/assets.py) and pass through.
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)],
+        # Uploaded PDFs (web/media.py) are compressed already, like the images it leaves out.
+        middleware=[Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6,
+                               exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES,
+                                                      "application/pdf"))],
     )
     app.state.settings = settings
     app.state.static = site

@@ -89,6 +89,17 @@ OPTIONS: tuple[Option, ...] = (
            "summed up.", 20, int),
     Option("send_queue", "Messages queued for one slow connection before it is dropped.", 512,
            int),
+    Option("max_upload_mb", "Largest slides file (PDF) a moderator may upload, in megabytes.",
+           50, int),
+    Option("max_slides", "Most pages a slides file (PDF) may have.", 200, int),
+    Option("max_photos", "Most photos one session takes (from phones and the moderation).",
+           200, int),
+    Option("photo_mb", "Largest photo that may be uploaded, in megabytes (it is stored "
+           "downscaled to 2048 pixels, a few hundred kilobytes).", 15, int),
+    Option("media_timeout", "Seconds the server spends on one uploaded file (rendering a PDF, "
+           "converting a photo) before it stops and refuses it.", 60.0, float),
+    Option("media_workers", "Processes that render slides and convert photos, each one file "
+           "at a time (more uploads wait for a free one).", 1, int),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
     Option("log_level", "Log level: debug, info, warning, error.", "info"),
 )
@@ -122,6 +133,12 @@ class Settings:
     min_free_disk: int = 64
     log_repeats: int = 20
     send_queue: int = 512
+    max_upload_mb: int = 50
+    max_slides: int = 200
+    max_photos: int = 200
+    photo_mb: int = 15
+    media_timeout: float = 60.0
+    media_workers: int = 1
     proxy_headers: bool = False
     log_level: str = "info"
     extra: Mapping[str, Any] = field(default_factory=dict)

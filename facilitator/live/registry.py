@@ -7,6 +7,7 @@ import random
 import re
 import time
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from facilitator.domain.codes import new_code
@@ -29,7 +30,9 @@ class Registry:
     def __init__(self, store: Store, translate: Translate, *, tally_interval: float = 0.05,
                  phone_tally_interval: float = 0.5, commit_interval: float = 0.0,
                  remembered_ids: int = 256, refusal_window: float = 600.0,
-                 limits: Limits | None = None, archiver: Archiver | None = None) -> None:
+                 limits: Limits | None = None, archiver: Archiver | None = None,
+                 on_deleted: Callable[[str], None] | None = None,
+                 on_removed: Callable[[SessionState], None] | None = None) -> None:
         self.store = store
         self.translate = translate
         self.archiver = archiver
@@ -40,7 +43,8 @@ class Registry:
             "tally_interval": tally_interval, "phone_tally_interval": phone_tally_interval,
             "commit_interval": commit_interval, "remembered_ids": remembered_ids,
             "refusal_window": refusal_window,
-            "on_closed": archiver.schedule if archiver is not None else None}
+            "on_closed": archiver.schedule if archiver is not None else None,
+            "on_deleted": on_deleted, "on_removed": on_removed}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
         self._random = random.SystemRandom()

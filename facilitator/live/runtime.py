@@ -87,7 +87,9 @@ class SessionRuntime(Connections):
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
                  commit_interval: float = 0.0, remembered_ids: int = 256,
                  refusal_window: float = 600.0,
-                 on_closed: Callable[[str], None] | None = None) -> None:
+                 on_closed: Callable[[str], None] | None = None,
+                 on_deleted: Callable[[str], None] | None = None,
+                 on_removed: Callable[[SessionState], None] | None = None) -> None:
         self.store = store
         self.record = record
         self.state = SessionState.from_events(events)
@@ -103,6 +105,12 @@ class SessionRuntime(Connections):
         # Called with the session id after a commit that leaves the session closed: the
         # documentation is written then (live/archiving.py), off this writer.
         self.on_closed = on_closed
+        # Called with the session id after the commit that deleted the session: its files
+        # (store/blobs.py) go with it.
+        self.on_deleted = on_deleted
+        # Called with the state after a commit that removed a photo: files no event names any
+        # more are deleted (a photo taken down is gone from the server, not only the screens).
+        self.on_removed = on_removed
         self._answers = Answers.of(answers, remembered_ids, refusal_window)
         self._memory = (remembered_ids, refusal_window)
         # Encoded messages of recent events per channel (None: not for that channel).
@@ -182,7 +190,7 @@ class SessionRuntime(Connections):
     async def _process(self, batch: list[_Pending]) -> None:
         async with self._lock:
             work = _Batch()
-            status_before = self.state.status
+            status_before, title_before = self.state.status, self.state.title
             for pending in batch:
                 command = pending.command
                 key = (command.actor.key, command.id) if command.id else None
@@ -200,8 +208,10 @@ class SessionRuntime(Connections):
                         self._answers.refused(key[0], key[1], encoded)
                 work.replies.append((pending, reply))
             status = self.state.status if self.state.status != status_before else None
+            # session.update renames the session: the console's list shows the new title.
+            title = self.state.title if self.state.title != title_before else None
             await self.store.append(self.state.id, work.events, work.answers, status=status,
-                                    encoded=work.encoded, forget=work.forget)
+                                    title=title, encoded=work.encoded, forget=work.forget)
             # Durable now: answer, then fan out.
             for pending, reply in work.replies:
                 if not pending.future.done():
@@ -226,6 +236,10 @@ class SessionRuntime(Connections):
         while the session runs."""
         if events and self.state.status == "closed" and self.on_closed is not None:
             self.on_closed(self.state.id)
+        if events and self.state.status == "deleted" and self.on_deleted is not None:
+            self.on_deleted(self.state.id)  # a deleted session takes no further events
+        if self.on_removed is not None and any(e.type == "photo.removed" for e in events):
+            self.on_removed(self.state)
 
     async def _decide(self, command: Command, work: _Batch) -> dict[str, Any]:
         """Decide one command and apply its events to the state; its answer. A command that

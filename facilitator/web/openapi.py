@@ -20,7 +20,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from facilitator import __version__
 from facilitator.live import schema
-from facilitator.web import api, archive, pages
+from facilitator.web import api, archive, console_plans, pages, plans
+from facilitator.web import media as uploads
 from facilitator.web.common import STATUS
 from facilitator.web.routedoc import ANYONE, PARAMS, Answer, Doc
 from facilitator.web.schemas import ErrorBody
@@ -78,6 +79,9 @@ HEADERS: dict[str, tuple[str, str, dict[str, Any]]] = {
         "over HTTPS).", {"type": "string"}),
     "Content-Disposition": ("Content-Disposition", "`attachment; filename=\"<session id>.zip\"`",
                             {"type": "string"}),
+    "Content-Disposition-plan": ("Content-Disposition",
+                                 "`attachment; filename=\"<slug of the title>.toml\"`",
+                                 {"type": "string"}),
     "Cache-Control-no-store": ("Cache-Control", "`no-store`", {"type": "string",
                                                                "const": "no-store"}),
     "Cache-Control-public": ("Cache-Control", "`public, max-age=3600`",
@@ -111,6 +115,10 @@ TAGS = [
     {"name": "Pages", "description": "HTML, for browsers."},
     {"name": "Documentation", "description": "The documentation of a session (docs/archive.md), "
                                              "for its moderators."},
+    {"name": "Plans", "description": "The session's plan as a file or a template "
+                                     "(docs/plans.md), for its moderators."},
+    {"name": "Files", "description": "Slides and photos: uploads (JSON answers, also when "
+                                      "refused) and the stored files."},
     {"name": "QR codes", "description": "The join URL as a picture."},
     {"name": "Operations", "description": "For monitors and for writing clients."},
 ]
@@ -175,7 +183,8 @@ OWN_DOCS = [
 
 
 def all_docs() -> list[Doc]:
-    return [*api.DOCS, *pages.DOCS, *archive.DOCS, *OWN_DOCS]
+    return [*api.DOCS, *pages.DOCS, *console_plans.DOCS, *archive.DOCS, *plans.DOCS,
+            *uploads.DOCS, *OWN_DOCS]
 
 
 def document(routes: Sequence[BaseRoute], docs: Iterable[Doc] | None = None) -> dict[str, Any]:
@@ -194,7 +203,7 @@ def document(routes: Sequence[BaseRoute], docs: Iterable[Doc] | None = None) -> 
             operations.append((f"{route.path}/{{path}}", str(route.name),
                                found[(str(route.name), "GET")]))
     # JSON Schemas of every body type, once, as components.
-    kinds: set[type[msgspec.Struct]] = {ErrorBody}
+    kinds: set[type[msgspec.Struct]] = {ErrorBody, uploads.UploadError}
     for _, _, doc in operations:
         kinds |= {answer.schema for answer in doc.answers if answer.schema is not None}
         if doc.body is not None:
@@ -240,12 +249,15 @@ def _operation(path: str, ident: str, doc: Doc, schema_of: dict[Any, Any]) -> di
     responses: dict[str, Any] = {}
     for answer in doc.answers:
         responses[str(answer.status)] = _answer(answer, schema_of)
-    json_errors = path.startswith("/api/")
+    # Uploads answer their refusals as flat JSON (web/media.py), the API as ErrorBody.
+    flat = doc.route in uploads.JSON_ERRORS
+    json_errors = path.startswith("/api/") or flat
+    error_schema = schema_of[uploads.UploadError if flat else ErrorBody]
     for status, refusals in _by_status(doc.refusals).items():
         if str(status) in responses:
             raise ValueError(f"{doc.route} {doc.method}: {status} is both an answer and a "
                              "refusal")
-        responses[str(status)] = _refusal(refusals, json_errors, schema_of[ErrorBody])
+        responses[str(status)] = _refusal(refusals, json_errors, error_schema, flat)
     operation["responses"] = responses
     return operation
 
@@ -281,7 +293,7 @@ def _by_status(refusals: Iterable[tuple[str, str]]) -> dict[int, list[tuple[str,
 
 
 def _refusal(refusals: list[tuple[str, str]], json_errors: bool,
-             error_schema: dict[str, Any]) -> dict[str, Any]:
+             error_schema: dict[str, Any], flat: bool = False) -> dict[str, Any]:
     if json_errors:
         reasons = [f"- `{code}`: {message}" for code, message in refusals]
     else:  # the page says why in the session's (or the browser's) language
@@ -297,8 +309,9 @@ def _refusal(refusals: list[tuple[str, str]], json_errors: bool,
             while name in examples:
                 n += 1
                 name = f"{code}_{n}"
-            examples[name] = {"summary": message,
-                              "value": {"error": {"code": code, "message": message}}}
+            value = ({"error": code, "message": message} if flat
+                     else {"error": {"code": code, "message": message}})
+            examples[name] = {"summary": message, "value": value}
         response["content"] = {"application/json": {"schema": error_schema,
                                                      "examples": examples}}
     else:
