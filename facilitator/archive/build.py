@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from facilitator.archive.kinds import RESULTS, Context
+from facilitator.archive.kinds import MEDIA, RESULTS, Context
 from facilitator.archive.replay import Timeline, replay
 from facilitator.archive.report import (
     SCHEMA,
@@ -17,6 +17,7 @@ from facilitator.archive.report import (
     Item,
     Participation,
     PhaseReport,
+    PhotoReport,
     Report,
     SessionInfo,
     Slot,
@@ -85,9 +86,11 @@ def _participation(state: SessionState, line: Timeline, clock: _Clock) -> Partic
 
 
 def _documented(state: SessionState, line: Timeline) -> list[Activity]:
-    """Activities that ran or got input; drafts nobody used are plans, not results."""
-    return [a for a in state.activities.values()
+    """Activities that ran or got input, in the session's order; drafts nobody used are
+    plans, not results. Those the moderator hid come last, documented apart."""
+    used = [a for a in state.activities.values()
             if a.status != "draft" or a.id in line.touched]
+    return [a for a in used if not a.hidden] + [a for a in used if a.hidden]
 
 
 def _group_ids(state: SessionState, activity: Activity) -> list[str]:
@@ -121,7 +124,8 @@ def _activity(state: SessionState, line: Timeline, clock: _Clock, activity: Acti
         else None,
         revealed=clock.maybe(line.revealed.get(activity.id)), settings=settings,
         items=items, instances=instances,
-        csv=f"csv/{number:02d}-{slug(activity.title, activity.kind)}.csv")
+        csv=f"csv/{number:02d}-{slug(activity.title, activity.kind)}.csv",
+        hidden=activity.hidden)
 
 
 def _agenda(state: SessionState, line: Timeline, clock: _Clock,
@@ -153,6 +157,25 @@ def _groups(state: SessionState, line: Timeline,
     return out
 
 
+def _photos(state: SessionState, line: Timeline, clock: _Clock,
+            activities: list[ActivityReport]) -> list[PhotoReport]:
+    """The photos still there at the end (a removed one is gone from the documentation too),
+    oldest first."""
+    numbers = {a.id: a.number for a in activities}
+    out = []
+    for photo in state.photos.values():
+        phase = state.phases.get(photo.phase) if photo.phase else None
+        out.append(PhotoReport(
+            id=photo.id, file=MEDIA + photo.image, thumb=MEDIA + photo.thumb,
+            width=photo.width, height=photo.height, added=clock.iso(photo.at),
+            by_moderator=photo.participant is None, group=photo.group,
+            group_name=line.group_names.get(photo.group, photo.group) if photo.group
+            else None,
+            activity=numbers.get(photo.activity) if photo.activity else None,
+            phase=photo.phase, phase_title=phase.title if phase else None))
+    return out
+
+
 def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin") -> Report:
     clock = _Clock(ZoneInfo(timezone))
     state, line = replay(events)
@@ -171,4 +194,4 @@ def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin") ->
     return Report(schema=SCHEMA, session=session, participation=participation,
                   agenda=_agenda(state, line, clock, activities),
                   groups=_groups(state, line, activities), activities=activities,
-                  notes=state.notes)
+                  notes=state.notes, photos=_photos(state, line, clock, activities))

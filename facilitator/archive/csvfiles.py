@@ -28,6 +28,7 @@ from facilitator.archive.report import (
     Report,
     ScaleResult,
     SheetResult,
+    SlidesResult,
     WordsResult,
 )
 from facilitator.archive.text import csv_text
@@ -139,6 +140,9 @@ def _table(t: _Table, r: KindResult) -> tuple[Row, list[Row]]:
             [t.text(q.text), str(q.votes), status]
             for status, questions in ((_("open"), r.open), (_("answered"), r.answered))
             for q in questions]
+    if isinstance(r, SlidesResult):
+        return [_("Page"), _("Text")], [[str(page.number), t.text(page.text)]
+                                        for page in r.pages]
     return _measure(t, r)
 
 

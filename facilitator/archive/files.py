@@ -17,6 +17,7 @@ from facilitator.archive.csvfiles import render_csv
 from facilitator.archive.html import render_html
 from facilitator.archive.jsonfile import render_json
 from facilitator.archive.markdown import render_markdown
+from facilitator.archive.report import Report
 from facilitator.domain.model import Event
 
 # The earliest time a zip entry can carry: no clock, no "now" in the archive.
@@ -32,20 +33,43 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def copy_media(report: Report, folder: Path, blobs: Path | None) -> None:
+    """The session's files the report shows (slide thumbnails and the PDF, photos) from the
+    blob store's folder of the session into media/; files no longer shown (a removed photo)
+    leave the folder. A file missing from the store is left out (the report says so)."""
+    wanted = {name.removeprefix("media/") for name in report.media()}
+    media = folder / "media"
+    if media.is_dir():
+        for stale in sorted(media.iterdir()):
+            if stale.name not in wanted:
+                stale.unlink()
+    if not wanted or blobs is None:
+        return
+    media.mkdir(exist_ok=True)
+    for name in sorted(wanted):
+        source, target = blobs / name, media / name
+        if target.is_file() or not source.is_file():
+            continue  # content-addressed: a file of this name has this content
+        _write(target, source.read_bytes())
+
+
 def write_archive(events: Sequence[Event], folder: Path, *,
-                  timezone: str = "Europe/Berlin") -> list[Path]:
+                  timezone: str = "Europe/Berlin", blobs: Path | None = None) -> list[Path]:
     """Write README.md, report.html, results.json and csv/NN-<slug>.csv into `folder` (made if
-    missing); return the paths written, in that order. CSV files of an earlier run that this
-    run does not write are removed, so the folder always matches the log."""
+    missing), and the files of slides and photos into media/ (from `blobs`, the blob store's
+    folder of this session); return the paths written, in that order. CSV and media files of
+    an earlier run that this run does not write are removed, so the folder always matches the
+    log."""
     report = build_report(events, timezone=timezone)
+    folder.mkdir(parents=True, exist_ok=True)
+    copy_media(report, folder, blobs)
     files: dict[str, bytes] = {
         "README.md": render_markdown(report).encode("utf-8"),
-        "report.html": render_html(report).encode("utf-8"),
+        "report.html": render_html(report, folder).encode("utf-8"),
         "results.json": render_json(report).encode("utf-8"),
     }
     for activity in report.activities:
         files[activity.csv] = render_csv(report, activity)
-    folder.mkdir(parents=True, exist_ok=True)
     csv_folder = folder / "csv"
     if report.activities:
         csv_folder.mkdir(exist_ok=True)

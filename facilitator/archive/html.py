@@ -7,6 +7,8 @@ HTML `Phrases`, which escapes user text inside them. Templates: templates/archiv
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -89,7 +91,27 @@ class Charts:
                                                 default=1)))
 
 
-def render_html(report: Report) -> str:
+MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp"}
+
+
+def embedder(folder: Path | None) -> Callable[[str], str | None]:
+    """Pictures go into report.html as data: URIs, so that the page stays one file that
+    loads nothing (its CSP allows images from data: only) and prints with its pictures."""
+    def embed(path: str) -> str | None:
+        suffix = path.rsplit(".", 1)[-1]
+        if folder is None or suffix not in MEDIA_TYPES:
+            return None
+        try:
+            data = (folder / path).read_bytes()
+        except OSError:
+            return None
+        return f"data:{MEDIA_TYPES[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
+    return embed
+
+
+def render_html(report: Report, folder: Path | None = None) -> str:
+    """The page; pictures of slides and photos are read from `folder` (the archive folder,
+    where write_archive copied them under media/)."""
     language = report.session.language
     p = Phrases(language, "html")
     context: dict[str, Any] = {
@@ -97,5 +119,6 @@ def render_html(report: Report) -> str:
         "say": say,
         "charts": Charts(language),
         "day": report.session.started or report.session.created,
+        "embed": embedder(folder),
     }
     return environment().get_template("archive/report.html").render(context)

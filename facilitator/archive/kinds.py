@@ -33,6 +33,8 @@ from facilitator.archive.report import (
     ScaleResult,
     SheetField,
     SheetResult,
+    SlidePage,
+    SlidesResult,
     Step,
     WordEntry,
     WordsResult,
@@ -42,6 +44,10 @@ from facilitator.domain.activities.consent import ConsentData, result_line
 from facilitator.domain.activities.ideas_model import Idea, IdeasData
 from facilitator.domain.activities.measure import SheetData
 from facilitator.domain.activities.qa import QaData, Question
+from facilitator.domain.activities.slides import SlidesData
+
+# Files of the session (slides, photos) are copied into this folder of the archive.
+MEDIA = "media/"
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,19 @@ def measure(activity: Activity, ctx: Context) -> SheetResult:
     return SheetResult(results["complete"], results["filled"], results["total"], fields)
 
 
+def slides(activity: Activity, ctx: Context) -> SlidesResult:
+    data: SlidesData = activity.data
+    deck = data.deck
+    if deck is None:
+        return SlidesResult(None, None, 0, 0, [])
+    pages = [SlidePage(n, MEDIA + page["thumb"], page["text"])
+             for n, page in enumerate(deck["pages"], start=1)]
+    return SlidesResult(deck["name"], MEDIA + deck["pdf"]["blob"], deck["pdf"]["bytes"],
+                        data.page, pages)
+
+
 RESULTS: dict[str, Callable[[Activity, Context], KindResult]] = {
     "ideas": ideas, "poll": poll, "dots": dots, "ranking": ranking, "scale": scale,
     "matrix": matrix, "consent": consent, "words": words, "qa": qa, "measure": measure,
+    "slides": slides,
 }

@@ -17,6 +17,7 @@ from facilitator.archive.report import (
     IdeasResult,
     KindResult,
     MatrixResult,
+    PhotoReport,
     PollResult,
     QaResult,
     RankingResult,
@@ -24,6 +25,7 @@ from facilitator.archive.report import (
     ScaleResult,
     SheetField,
     SheetResult,
+    SlidesResult,
     WordsResult,
 )
 from facilitator.archive.text import md_block
@@ -167,7 +169,36 @@ def body(p: Phrases, result: KindResult) -> Lines:
         return _words(p, result)
     if isinstance(result, QaResult):
         return _qa(p, result)
+    if isinstance(result, SlidesResult):
+        return _slides(p, result)
     return _measure(p, result)
+
+
+def _slides(p: Phrases, r: SlidesResult) -> Lines:
+    """The PDF as a link, and each page's text (the pictures are in report.html)."""
+    if r.pdf is None:
+        return []
+    out = [f"[{p.esc(r.name or r.pdf)}]({r.pdf})", ""]
+    for page in r.pages:
+        text = " ".join(page.text.split())
+        out.append(p.gettext("Page {n}", n=page.number) + (": " + p.esc(text) if text else ""))
+        out.append("")
+    return out
+
+
+def _photos(p: Phrases, photos: list[PhotoReport]) -> Lines:
+    """Photos as small pictures linking to the full size (both in media/)."""
+    out = []
+    for photo in photos:
+        alt = p.esc(_photo_caption(p, photo))
+        out += [f"[![{alt}]({photo.thumb})]({photo.file})", ""]
+    return out
+
+
+def _photo_caption(p: Phrases, photo: PhotoReport) -> str:
+    if photo.group_name is not None:
+        return p.gettext("Photo of group {name}", name=photo.group_name)
+    return p.gettext("Photo")
 
 
 def _activity(p: Phrases, r: Report, a: ActivityReport) -> Lines:
@@ -184,6 +215,8 @@ def _activity(p: Phrases, r: Report, a: ActivityReport) -> Lines:
             out += _consent(p, instance.result) + [say.summary(p, instance.result), ""]
             continue
         out += [say.summary(p, instance.result), ""] + body(p, instance.result)
+        out += _photos(p, [photo for photo in r.photos if photo.activity == a.number
+                           and photo.group == instance.group])
     return out
 
 
@@ -219,9 +252,16 @@ def _agenda(p: Phrases, r: Report) -> Lines:
     rows = [[p.esc(h.title), p.minutes(h.planned_minutes), p.minutes(h.actual_minutes),
              p.moment(h.started, day), p.moment(h.ended, day),
              ", ".join(str(n) for n in h.activities)] for h in r.agenda]
-    return ["## " + p.gettext("Agenda"), ""] + table(
+    out = ["## " + p.gettext("Agenda"), ""] + table(
         [p.gettext("Phase"), p.gettext("Planned"), p.gettext("Actual"), p.gettext("Start"),
          p.gettext("End"), p.gettext("Activities")], rows, right=(1, 2))
+    for h in r.agenda:  # photos the moderation added to a phase
+        photos = [photo for photo in r.photos if photo.activity is None
+                  and photo.phase == h.id]
+        if photos:
+            out += ["### " + p.gettext("Photos: {phase}", phase=h.title), ""]
+            out += _photos(p, photos)
+    return out
 
 
 def _groups(p: Phrases, r: Report) -> Lines:
@@ -237,7 +277,11 @@ def render_markdown(report: Report) -> str:
     p = Phrases(report.session.language, "md")
     out = _head(p, report) + _participation(p, report) + _agenda(p, report)
     out += _groups(p, report)
-    for activity in report.activities:
+    for n, activity in enumerate(report.activities):
+        if activity.hidden and (n == 0 or not report.activities[n - 1].hidden):
+            out += ["## " + p.gettext("Hidden by the moderator"), "",
+                    p.gettext("The moderation hid these activities during the session; "
+                              "their results are documented here all the same."), ""]
         out += _activity(p, report, activity)
     if report.notes:
         out += ["## " + p.gettext("Notes of the moderation"), "", md_block(report.notes), ""]

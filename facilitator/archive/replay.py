@@ -44,6 +44,7 @@ class _Walker:
         self.phase: str | None = None
         self.current: str | None = None
         self.open: set[str] = set()  # activities open for input now
+        self.kinds: dict[str, str] = {}  # activity -> kind
 
     def _end_phase(self, at: float) -> None:
         if self.phase is not None:
@@ -73,6 +74,8 @@ class _Walker:
                 self._lock(self.current, at)
         elif t == "participant.joined":
             line.joins.append(at)
+        elif t == "activity.created":
+            self.kinds[d["activity"]] = d["kind"]
         elif t in {"group.created", "group.renamed"}:
             line.group_names[d["group"]] = d["name"]
         elif t == "phase.ended":
@@ -84,7 +87,10 @@ class _Walker:
         elif t in {"activity.activated", "activity.unlocked"}:
             # The activity that was current before is locked by this; logs of protocol 1.1
             # say so with an activity.locked event first, older ones do not.
-            if self.current is not None and self.current != d["activity"]:
+            # A Q&A stays open beside slides (domain/commands.py, beside).
+            if self.current is not None and self.current != d["activity"] and not (
+                    self.kinds.get(d["activity"]) == "slides"
+                    and self.kinds.get(self.current) == "qa"):
                 self._lock(self.current, at)
             self.current = d["activity"]
             self.open.add(d["activity"])

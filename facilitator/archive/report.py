@@ -230,8 +230,25 @@ class SheetResult:
     fields: list[SheetField]
 
 
+@dataclass
+class SlidePage:
+    number: int  # 1, 2, …
+    thumb: str  # "media/<sha256>.webp": a small picture of the page, in the archive folder
+    text: str  # the page's text as the PDF has it ("" for a page that is only a picture)
+
+
+@dataclass
+class SlidesResult:
+    name: str | None  # the PDF's file name as uploaded; None when no deck was uploaded
+    pdf: str | None  # "media/<sha256>.pdf": the PDF itself, in the archive folder
+    bytes: int
+    shown: int  # the page on the screens at the end (0 without a deck)
+    pages: list[SlidePage]
+
+
 KindResult = (IdeasResult | PollResult | DotsResult | RankingResult | ScaleResult
-              | MatrixResult | ConsentResult | WordsResult | QaResult | SheetResult)
+              | MatrixResult | ConsentResult | WordsResult | QaResult | SheetResult
+              | SlidesResult)
 
 
 @dataclass
@@ -261,6 +278,8 @@ class ActivityReport:
     items: list[Item] | None
     instances: list[Instance]
     csv: str  # "csv/03-massnahmen-sammeln.csv"
+    # Hidden by the moderator (activity.hide): documented apart, after the others.
+    hidden: bool = False
 
 
 @dataclass
@@ -299,6 +318,24 @@ class GroupReport:
 
 
 @dataclass
+class PhotoReport:
+    """A photo of the room's work (a flipchart, a pinboard), re-encoded without metadata."""
+
+    id: str
+    file: str  # "media/<sha256>.jpg", in the archive folder
+    thumb: str  # a small version, also under media/
+    width: int
+    height: int
+    added: str  # when it was added
+    by_moderator: bool  # else a participant of the group sent it from a phone
+    group: str | None
+    group_name: str | None
+    activity: int | None  # the number of the activity it belongs to in this report
+    phase: str | None
+    phase_title: str | None
+
+
+@dataclass
 class SessionInfo:
     id: str
     title: str
@@ -325,3 +362,16 @@ class Report:
     groups: list[GroupReport]
     activities: list[ActivityReport]
     notes: str
+    photos: list[PhotoReport]
+
+    def media(self) -> list[str]:
+        """The files under media/ this report shows or links: each once, sorted."""
+        names: set[str] = set()
+        for photo in self.photos:
+            names |= {photo.file, photo.thumb}
+        for activity in self.activities:
+            for instance in activity.instances:
+                result = instance.result
+                if isinstance(result, SlidesResult) and result.pdf is not None:
+                    names |= {result.pdf, *(page.thumb for page in result.pages)}
+        return sorted(names)

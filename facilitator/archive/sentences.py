@@ -20,6 +20,7 @@ from facilitator.archive.report import (
     RankingResult,
     Report,
     ScaleResult,
+    SlidesResult,
     WordsResult,
 )
 
@@ -155,6 +156,11 @@ def _sentences(p: Phrases, r: KindResult) -> list[str]:
         return _words(p, r)
     if isinstance(r, QaResult):
         return _qa(p, r)
+    if isinstance(r, SlidesResult):
+        if r.name is None:
+            return [p.gettext("No slides were uploaded.")]
+        return [p.plural(len(r.pages), N_("{name}: {n} page."), N_("{name}: {n} pages."),
+                         name=r.name)]
     if r.complete:
         return [p.gettext("All fields filled in.")]
     return [p.gettext("{filled} of {total} fields filled in.", filled=r.filled,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from facilitator.domain.model import Event
 from facilitator.store.base import Store
+from facilitator.store.blobs import FileBlobs
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +45,13 @@ class UnknownSession(LookupError):
 class Archiver:
     """Writes the documentation of sessions into `<sessions_dir>/<session id>/`."""
 
-    def __init__(self, store: Store, sessions_dir: Path, timezone: str = "Europe/Berlin") -> None:
+    def __init__(self, store: Store, sessions_dir: Path, timezone: str = "Europe/Berlin",
+                 blobs: FileBlobs | None = None) -> None:
         self.store = store
         self.sessions_dir = Path(sessions_dir)
         self.timezone = timezone
+        # Uploaded files: the archive copies those its report shows (store/blobs.py).
+        self.blobs = blobs
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -75,7 +79,8 @@ class Archiver:
             events = await self.store.load_events(session)
             if not events:
                 raise UnknownSession(session)
-            return await asyncio.to_thread(_write, events, folder, self.timezone)
+            blobs = self.blobs.folder(session) if self.blobs is not None else None
+            return await asyncio.to_thread(_write, events, folder, self.timezone, blobs)
 
     async def zip_bytes(self, session: str) -> bytes:
         """The zip of the folder, written first when there is none yet. Under the session's
@@ -124,13 +129,14 @@ class Archiver:
             task.cancel()
 
 
-def _write(events: Sequence[Event], folder: Path, timezone: str) -> list[Path]:
+def _write(events: Sequence[Event], folder: Path, timezone: str,
+           blobs: Path | None) -> list[Path]:
     # Imported here: the writers load their templates, which the live side needs only once
     # a session closes, and the CLI's other commands never.
     from facilitator.archive import write_archive
 
     folder.mkdir(parents=True, exist_ok=True)
-    paths = write_archive(events, folder, timezone=timezone)
+    paths = write_archive(events, folder, timezone=timezone, blobs=blobs)
     # A PDF of an earlier report would contradict the new one; `facilitator archive --pdf`
     # makes a fresh one.
     stale = folder / PDF

@@ -188,10 +188,12 @@ def _slot(at: float) -> str:
 
 
 def test_the_recording_is_a_three_hour_workshop() -> None:
-    """The fixture others rely on: the whole plan plus the four missing kinds, 40 phones."""
+    """The fixture others rely on: the whole plan plus the four missing kinds, 40 phones.
+    It was recorded before slides existed (their documentation is tested with files of its
+    own, tests/unit/test_archive_media.py): every other kind is in it."""
     events = load_events()
     kinds = [e.data["kind"] for e in events if e.type == "activity.created"]
-    assert set(kinds) == set(KINDS)
+    assert set(kinds) == set(KINDS) - {"slides"}
     assert sum(e.type == "participant.joined" for e in events) == 40
     hours = (events[-1].at - events[0].at) / 3600
     assert 3 <= hours <= 4

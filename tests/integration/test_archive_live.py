@@ -63,7 +63,8 @@ class Recorder:
         self.spans: list[tuple[float, float]] = []
         self.lock = threading.Lock()
 
-    def __call__(self, events: Sequence[Event], folder: Path, timezone: str) -> list[Path]:
+    def __call__(self, events: Sequence[Event], folder: Path, timezone: str,
+                 blobs: Path | None) -> list[Path]:
         began = time.monotonic()
         time.sleep(self.seconds)
         with self.lock:
