@@ -132,7 +132,7 @@ DOCS = [
         refusals=(*FIND,
                   ("forbidden", "This form was sent from another website. Please open the "
                                 "console again."),
-                  ("invalid", "Give the template a name with letters or digits."),
+                  ("invalid", "A template needs a name with at least one letter or digit."),
                   ("limit_reached", "This server holds 200 templates already; the organiser "
                                     "can remove some."), *FORM_BODY),
         params={"token": MODERATOR_TOKEN},

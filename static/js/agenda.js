@@ -1,7 +1,7 @@
 // The agenda: phases with planned minutes, the current phase, and the session timer. The
 // reducer applies the session-level events for every page; the panel is the console's.
 
-import { changed, fill, h, keepFocus, plural, syncList, t } from "./dom.js";
+import { changed, fill, h, keepFocus, plural, srOnly, syncList, t } from "./dom.js";
 
 // Applies phase.* and timer.* events (docs/protocol.md, "Agenda and timers"); returns true
 // when the event was one of them. session.closed ends the current phase and the timer too.
@@ -28,6 +28,22 @@ export function reduceSession(session, name, data, at) {
       const phase = put(data.phase);
       if ("current" in data) session.phase = data.current;
       else if (name === "phase.started") session.phase = phase?.id ?? null;
+      return true;
+    }
+    case "phase.moved": {
+      // Taken out and put in front of `before` (null: at the end).
+      const phase = phases.find((p) => p.id === data.phase);
+      if (!phase) return true;
+      phases.splice(phases.indexOf(phase), 1);
+      const to = data.before == null ? -1 : phases.findIndex((p) => p.id === data.before);
+      phases.splice(to < 0 ? phases.length : to, 0, phase);
+      return true;
+    }
+    case "phase.deleted": {
+      // Its activities went before it, each with its own activity.deleted.
+      const index = phases.findIndex((p) => p.id === data.phase);
+      if (index >= 0) phases.splice(index, 1);
+      if (session.phase === data.phase) session.phase = null;
       return true;
     }
     case "session.closed": {
@@ -67,8 +83,10 @@ function minutesText(n) {
 // -- the console's agenda panel -------------------------------------------------------------
 
 // Each phase lists its activities; a click on one brings its card into view in the middle.
-// options.startPhase(phase) starts a phase (with its countdown and its first activity).
-export function agendaPanel(live, say, { startPhase }) {
+// options.startPhase(phase) starts a phase (with its countdown and its first activity);
+// options.editor (console/editor.js) adds the plan editor's buttons while the plan is edited;
+// options.phaseActions(phase) more buttons of a phase (slides for it: console/slides.js).
+export function agendaPanel(live, say, { startPhase, editor = null, phaseActions = null }) {
   const list = h("ol", { class: "phases" });
   const loose = h("ol", { class: "phase-activities loose" });
   const total = h("p", { class: "hint" });
@@ -76,9 +94,11 @@ export function agendaPanel(live, say, { startPhase }) {
   const minutes = h("input", { id: "phase-minutes", name: "minutes", type: "number", min: 1,
     max: 600, inputmode: "numeric" });
   const notes = h("textarea", { id: "phase-notes", name: "notes", rows: 2, maxlength: 4000 });
+  const timer = h("input", { id: "phase-timer", name: "timer", type: "number", min: 1,
+    max: 600, inputmode: "numeric", "aria-describedby": "phase-timer-hint" });
   const form = h("form", { class: "stack create-phase", onsubmit: (e) => {
     e.preventDefault();
-    const fields = phaseFields(title, minutes, notes, say);
+    const fields = phaseFields(title, minutes, notes, say, timer);
     if (!fields) return;
     live.send("phase.create", fields);
     form.reset();
@@ -86,13 +106,17 @@ export function agendaPanel(live, say, { startPhase }) {
     h("h3", {}, t("phase.new")),
     h("label", { for: title.id }, t("phase.title")), title,
     h("label", { for: minutes.id }, t("phase.planned_minutes")), minutes,
+    h("label", { for: timer.id }, t("phase.timer_minutes")), timer,
+    h("p", { class: "hint", id: "phase-timer-hint" }, t("phase.timer_hint")),
     h("label", { for: notes.id }, t("phase.notes")), notes,
     h("button", { type: "submit" }, t("phase.create")));
   const adding = h("details", { class: "new-phase" }, h("summary", {}, t("phase.new")), form);
   const el = h("div", { class: "stack agenda" }, total, list, loose, adding);
   let session = null;
 
-  function item(phase) {
+  const editing = () => Boolean(editor?.editing());
+
+  function item() {
     const li = h("li", { class: "phase" });
     li.show = (p) => {
       const isCurrent = session.phase === p.id;
@@ -108,13 +132,17 @@ export function agendaPanel(live, say, { startPhase }) {
           h("span", {}, t("phase.planned", { minutes: minutesText(p.minutes) })),
           " · ",
           h("span", {}, t("phase.actual", { minutes: actual == null ? "–" : minutesText(actual) }))),
+        // The plan editor's buttons of the phase: move it, add an activity to it.
+        editing() && session.status !== "closed" && h("div", { class: "edit-row" }, editor.phaseTools(p)),
         activityList(session.activities.filter((a) => a.phase === p.id)),
         p.notes ? h("details", {}, h("summary", {}, t("phase.notes_summary")),
           h("p", { class: "phase-notes" }, p.notes)) : null,
         session.status !== "closed" && h("div", { class: "actions" },
           canStart && h("button", { type: "button", class: "small",
             onclick: () => startPhase(p) }, t("phase.start")),
-          h("button", { type: "button", class: "small", onclick: () => li.edit(p) }, t("phase.edit"))));
+          h("button", { type: "button", class: "small", "data-focus": `${p.id}:edit`,
+            onclick: () => li.edit(p) }, t("phase.edit"), srOnly(t("editor.named", { title: p.title }))),
+          phaseActions?.(p)));
     };
     li.edit = (p) => {
       li.editing = true;
@@ -124,6 +152,8 @@ export function agendaPanel(live, say, { startPhase }) {
         inputmode: "numeric", value: p.minutes ?? "" });
       const eNotes = h("textarea", { id: `${id}-notes`, rows: 2, maxlength: 4000 });
       eNotes.value = p.notes ?? "";
+      const eTimer = h("input", { id: `${id}-timer`, type: "number", min: 1, max: 600,
+        inputmode: "numeric", value: p.timer ?? "", "aria-describedby": `${id}-timer-hint` });
       const done = () => {
         li.editing = false;
         li.signature = null;
@@ -132,17 +162,22 @@ export function agendaPanel(live, say, { startPhase }) {
       };
       fill(li, h("form", { class: "stack", onsubmit: (e) => {
         e.preventDefault();
-        const fields = phaseFields(eTitle, eMinutes, eNotes, say);
+        const fields = phaseFields(eTitle, eMinutes, eNotes, say, eTimer);
         if (!fields) return;
         live.send("phase.update", { phase: p.id, ...fields });
         done();
       } },
         h("label", { for: eTitle.id }, t("phase.title")), eTitle,
         h("label", { for: eMinutes.id }, t("phase.planned_minutes")), eMinutes,
+        h("label", { for: eTimer.id }, t("phase.timer_minutes")), eTimer,
+        h("p", { class: "hint", id: `${id}-timer-hint` }, t("phase.timer_hint")),
         h("label", { for: eNotes.id }, t("phase.notes")), eNotes,
         h("div", { class: "actions" },
           h("button", { type: "submit", class: "primary" }, t("idea.save")),
-          h("button", { type: "button", onclick: done }, t("common.cancel")))));
+          h("button", { type: "button", onclick: done }, t("common.cancel")),
+          // A phase that never ran can go, with its activities (the server refuses otherwise).
+          editor && !p.started && h("button", { type: "button", class: "danger",
+            onclick: async () => { if (await editor.deletePhase(p)) done(); } }, t("phase.delete")))));
       eTitle.focus();
     };
     return li;
@@ -158,15 +193,19 @@ export function agendaPanel(live, say, { startPhase }) {
     const number = session.activities.indexOf(a) + 1;
     const state = a.id === session.current ? (a.status === "locked" ? "shown" : "open")
       : a.status === "draft" ? "planned" : a.status === "active" ? "open" : "done";
-    return h("li", { class: `agenda-activity ${state}${a.id === session.current ? " current" : ""}` },
-      h("a", { href: `#card-${a.id}`, onclick: (e) => {
-        e.preventDefault();
-        const card = document.getElementById(`card-${a.id}`);
-        card?.scrollIntoView({ block: "start" });
-        card?.querySelector("h3")?.focus({ preventScroll: true });
-      } }, `${number}. ${a.title}`),
-      " ", h("span", { class: "mini" }, t(`agenda.state.${state}`)),
-      a.revealed ? h("span", { class: "mini" }, t("activity.revealed")) : null);
+    return h("li", { class: `agenda-activity ${state}${a.id === session.current ? " current" : ""}${a.hidden ? " hidden-activity" : ""}`,
+      "data-activity": a.id, draggable: editing() ? "true" : null },
+      h("span", { class: "agenda-line" },
+        h("a", { href: `#card-${a.id}`, onclick: (e) => {
+          e.preventDefault();
+          const card = document.getElementById(`card-${a.id}`);
+          card?.scrollIntoView({ block: "start" });
+          card?.querySelector("h3")?.focus({ preventScroll: true });
+        } }, `${number}. ${a.title}`),
+        " ", h("span", { class: "mini" }, t(`agenda.state.${state}`)),
+        a.revealed ? h("span", { class: "mini" }, t("activity.revealed")) : null,
+        a.hidden ? h("span", { class: "mini" }, t("editor.hidden_tag")) : null),
+      editing() ? editor.activityTools(a) : null);
   }
 
   const findPhase = (id) => (session?.phases || []).find((p) => p.id === id);
@@ -176,7 +215,12 @@ export function agendaPanel(live, say, { startPhase }) {
     const phases = session.phases || [];
     const planned = phases.reduce((sum, p) => sum + (p.minutes || 0), 0);
     total.textContent = phases.length ? t("phase.total", { minutes: minutesText(planned) }) : t("phase.empty");
-    const activities = session.activities.map((a) => [a.id, a.title, a.phase, a.status, a.revealed]);
+    const activities = [editing(), phases.map((p) => [p.id, p.title]),
+      session.activities.map((a) => [a.id, a.title, a.phase, a.status, a.revealed, a.hidden, a.touched])];
+    // The plan editor's buttons are rebuilt when the plan changes: the focus stays on the
+    // same button of the same phase or activity (data-focus), wherever it moved to.
+    const focused = document.activeElement?.closest?.("[data-focus]");
+    const wasHere = focused && el.contains(focused) ? focused.dataset.focus : null;
     keepFocus(list, () => syncList(list, phases, (p) => p.id, item, (li, p) => {
       if (!li.editing && changed(li, p, session.phase, session.status, session.current, activities,
         actualMinutes(p, live.now()))) li.show(p);
@@ -187,7 +231,17 @@ export function agendaPanel(live, say, { startPhase }) {
       fill(loose, phases.length && rest.length ? h("li", { class: "loose-title" }, t("phase.no_phase")) : null,
         rest.map(activityItem));
     }
+    const now = document.activeElement;
+    if (wasHere && (now?.dataset?.focus !== wasHere || now.disabled)) refocus(wasHere);
     adding.hidden = session.status === "closed";
+  }
+
+  function refocus(key) {
+    const [id] = key.split(":");
+    const same = el.querySelector(`[data-focus="${key}"]`);
+    const sibling = [...el.querySelectorAll("[data-focus]")]
+      .find((b) => b.dataset.focus.startsWith(`${id}:`) && !b.disabled);
+    (same && !same.disabled ? same : sibling)?.focus();
   }
 
   // The running phase's actual minutes grow without any event.
@@ -195,7 +249,7 @@ export function agendaPanel(live, say, { startPhase }) {
   return { el, update };
 }
 
-function phaseFields(title, minutes, notes, say) {
+function phaseFields(title, minutes, notes, say, timer = null) {
   const fields = { title: title.value.trim() };
   if (!fields.title) {
     say(t("phase.title_missing"), "error");
@@ -207,6 +261,14 @@ function phaseFields(title, minutes, notes, say) {
     return null;
   }
   fields.minutes = n;
+  if (timer) {
+    const m = timer.value === "" ? null : Number(timer.value);
+    if (m !== null && (!Number.isInteger(m) || m < 1 || m > 600)) {
+      say(t("timer.minutes_invalid"), "error");
+      return null;
+    }
+    fields.timer = m;
+  }
   fields.notes = notes.value.trim() || null;
   return fields;
 }

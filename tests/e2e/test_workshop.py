@@ -246,7 +246,7 @@ def test_organiser_signs_in_creates_a_session_and_starts_it(
     console.get_by_role("button", name="Anmelden").click()
     console.get_by_label("Titel").fill("Klimalabor Musterstadt")
     console.get_by_label("Teilnehmende dürfen ihren Namen angeben").check()
-    console.get_by_role("button", name="Sitzung anlegen").click()
+    console.get_by_role("button", name="Sitzung anlegen", exact=True).click()
 
     console.get_by_role("heading", name="Klimalabor Musterstadt", level=1).wait_for()
     status = console.locator("#session-status")

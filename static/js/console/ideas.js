@@ -13,6 +13,7 @@ export function configFrom(data) {
     live_wall: data.get("live_wall") === "on",
     premoderation: data.get("premoderation") === "on",
     support: data.get("support") === "on",
+    max_per_participant: Number(data.get("max_per_participant")) || 20,
     clusters: lines(data.get("clusters")),
   };
 }
