@@ -3,8 +3,10 @@
 
 import { phaseCommands } from "./console/cockpit.js";
 import { cockpitControls } from "./console/controls.js";
+import { planEditor } from "./console/editor.js";
 import { feedPanel } from "./console/feed.js";
 import { KINDS } from "./console/index.js";
+import { photosPanel } from "./console/photos.js";
 import { kindLabel, showSourceParts, syncSourceFields } from "./console/items.js";
 import { agendaPanel } from "./agenda.js";
 import { $, announce, batched, fill, h, json, plural, syncList, t } from "./dom.js";
@@ -32,9 +34,12 @@ const ctx = { live, say, closed: () => ["closed", "deleted"].includes(live.state
 
 // -- session ------------------------------------------------------------------------------
 
-const agenda = agendaPanel(live, say, { startPhase: (phase) => {
+// The plan editor (console/editor.js): the agenda shows its buttons while the plan is edited.
+const editor = planEditor({ live, say });
+const agenda = agendaPanel(live, say, { editor, startPhase: (phase) => {
   for (const [type, fields] of phaseCommands(live.state.session, phase)) live.send(type, fields);
-} });
+}, phaseActions: (phase) => KINDS.slides.phaseButton(phase) });
+editor.onChange(() => live.state && agenda.update(live.state.session));
 const timer = timerControls(live, say);
 const groups = groupsPanel(live, say);
 const feed = feedPanel(live, ctx.closed);
@@ -42,6 +47,8 @@ $("#agenda").replaceChildren(agenda.el);
 $("#timer").replaceChildren(timer.el);
 $("#groups").replaceChildren(groups.el);
 $("#feed").replaceWith(feed.el);
+const photos = photosPanel({ live, say, closed: ctx.closed });
+$("#photos").replaceChildren(photos.el);
 
 // The co-moderator's invite link: copied with one click (the clipboard API needs https or
 // localhost; on plain http in a LAN the selected text is copied the old way).
@@ -127,19 +134,23 @@ function renderSession(session) {
   syncList(names, named, (p) => p.id, () => h("li", {}), (li, p) => (li.textContent = p.name));
   $(".area-new").hidden = session.status === "closed" || deleted;
   controls.update(session);
+  editor.update(session);
   feed.update(session);
   renderArchive(session);
   agenda.update(session);
   timer.update(session);
   groups.update();
+  photos.update(session);
 }
 
 // -- creating activities ------------------------------------------------------------------
 
-for (const form of document.querySelectorAll("form[data-kind]")) {
+for (const form of document.querySelectorAll("form.create[data-kind]")) {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const kind = form.dataset.kind;
+    // A kind that makes its activity another way (slides: by uploading the PDF).
+    if (KINDS[kind].submitCreate) return KINDS[kind].submitCreate(form, { live, say });
     const data = new FormData(form);
     const fields = { kind, title: data.get("title").trim() };
     const prompt = data.get("prompt")?.trim();
@@ -161,7 +172,7 @@ for (const form of document.querySelectorAll("form[data-kind]")) {
 // One create form at a time, the one of the kind chosen.
 const kindSelect = $("#new-kind");
 function showKind() {
-  for (const form of document.querySelectorAll("form[data-kind]")) {
+  for (const form of document.querySelectorAll("form.create[data-kind]")) {
     form.hidden = form.dataset.kind !== kindSelect.value;
   }
 }
@@ -172,7 +183,7 @@ showKind();
 // phase chosen by default.
 function syncPhaseFields(session) {
   const phases = session.phases || [];
-  for (const select of document.querySelectorAll("form[data-kind] select[name=phase]")) {
+  for (const select of document.querySelectorAll("form.create[data-kind] select[name=phase]")) {
     const key = JSON.stringify([phases.map((p) => [p.id, p.title]), session.phase]);
     select.closest(".phase-field").hidden = !phases.length;
     if (select.dataset.key === key) continue;
@@ -196,8 +207,11 @@ function activityCard(view) {
   // Two buttons that change their meaning with the state, so focus stays where it was.
   const step = h("button", { type: "button", class: "primary" });
   const reveal = h("button", { type: "button" });
-  const actions = h("div", { class: "actions" }, step, reveal);
+  const edit = h("button", { type: "button", "aria-haspopup": "dialog",
+    onclick: () => editor.openActivity(li.dataset.key) }, t("editor.edit_activity"));
+  const actions = h("div", { class: "actions" }, step, reveal, edit);
   const li = h("li", { class: "panel activity", id: `card-${view.id}` }, title, meta, prompt, actions, widget.el);
+  li.perGroup = Boolean(view.per_group);
   step.addEventListener("click", () => live.send(step.dataset.command, { activity: li.dataset.key }));
   reveal.addEventListener("click", () => live.send(reveal.dataset.command, { activity: li.dataset.key }));
   li.update = (current, activity) => {
@@ -213,15 +227,20 @@ function activityCard(view) {
       t(`activity.status.${activity.status}`),
       isCurrent && t("activity.current"),
       activity.revealed && t("activity.revealed"),
+      activity.hidden && t("editor.hidden_tag"),
     ].filter(Boolean).map((text) => h("span", { class: "tag" }, text)));
     li.classList.toggle("current", isCurrent);
+    li.classList.toggle("hidden-activity", Boolean(activity.hidden));
     actions.hidden = ctx.closed();
+    // A hidden activity cannot run (show it again in the editor first).
+    step.hidden = reveal.hidden = Boolean(activity.hidden);
     const command = activity.status === "draft" ? "activate"
       : activity.status === "active" ? "lock" : "unlock";
     step.dataset.command = `activity.${command}`;
     step.textContent = t(`activity.${command}`);
     reveal.dataset.command = activity.revealed ? "activity.conceal" : "activity.reveal";
     reveal.textContent = t(activity.revealed ? "activity.conceal" : "activity.reveal");
+    reveal.hidden = activity.kind === "slides"; // slides have no results
     widget.update(activity);
   };
   return li;
@@ -263,10 +282,15 @@ function render() {
   renderLimits(session);
   if (document.activeElement !== notes) notes.value = session.notes ?? "";
   syncPhaseFields(session);
-  syncSourceFields(document, session);
+  syncSourceFields($(".area-new"), session);
   const list = $("#activities");
   const known = session.activities.filter((a) => KINDS[a.kind]);
   $("#no-activities").hidden = known.length > 0;
+  // An activity made per-group (or plenary) in the editor gets a new card of the other shape.
+  for (const li of [...list.children]) {
+    const view = known.find((a) => a.id === li.dataset.key);
+    if (view && Boolean(view.per_group) !== li.perGroup) li.remove();
+  }
   syncList(list, known, (a) => a.id, activityCard, (li, a) => li.update(session.current, a));
   followCurrent(session);
 }

@@ -7,6 +7,7 @@ import { groupName } from "./groups.js";
 import { findActivity, Live } from "./live.js";
 import { acked as groupAcked, groupBar, whereToggle } from "./phone/groups.js";
 import { menu } from "./phone/menu.js";
+import { photoPanel } from "./phone/photos.js";
 import { showStatus } from "./status.js";
 import { countdown } from "./timer.js";
 
@@ -89,7 +90,7 @@ menu($("#menu-button"), $("#menu"));
 // into the space the template reserved (phone.css), so nothing above the task moves.
 const groupSlot = h("div", { class: "group-slot" });
 const taskSlot = h("div", { class: "activity" });
-let mounted = null; // {key, widget, title, prompt, tag}
+let mounted = null; // {key, widget, title, prompt, tag, photos}
 
 function mount(key, ...children) {
   const previous = mounted;
@@ -153,8 +154,12 @@ function render() {
     const title = h("h2", { id: "activity-title", tabindex: "-1" });
     const tag = h("p", { class: "group-tag" });
     const prompt = h("p", { class: "prompt" });
-    const previous = mount(key, h("div", { class: "task-head" }, tag, title, prompt), widget.el);
-    Object.assign(mounted, { widget, title, prompt, tag });
+    // Photos of the group's work, below the task (a per-group activity of the phone's group).
+    const photos = view.per_group && !waiting ? photoPanel(ctx) : null;
+    // Slides: a Q&A open beside them gets its question box under the slide.
+    const beside = view.kind === "slides" ? h("section", { class: "beside", hidden: true }) : null;
+    const previous = mount(key, h("div", { class: "task-head" }, tag, title, prompt), widget.el, photos?.el, beside);
+    Object.assign(mounted, { widget, title, prompt, tag, photos, beside });
     // Only another group's part of the same activity: the group change is said instead.
     const same = previous?.key?.startsWith(`${view.kind}:${view.id}:`);
     if (previous && !same) {
@@ -170,8 +175,35 @@ function render() {
   mounted.prompt.textContent = view.prompt;
   mounted.prompt.hidden = !view.prompt;
   mounted.widget.update(view);
+  mounted.photos?.update(view);
+  if (mounted.beside) showBeside(session, view);
   // Closed: what there is to see (the results) comes before the inputs (phone.css).
   taskSlot.classList.toggle("closed", view.status !== "active");
+}
+
+// The Q&A that runs beside the slides (the server keeps it open when the slides become
+// current): its title and the kind's own widget, under the slide.
+function showBeside(session, view) {
+  const slot = mounted.beside;
+  const qa = session.activities.find((a) => a.kind === "qa" && a.status === "active" && a.id !== view.id);
+  slot.hidden = !qa;
+  if (!qa) {
+    if (slot.firstChild) fill(slot);
+    slot.widget = null;
+    return;
+  }
+  if (!KINDS.qa) {
+    load("qa").then(rerender, () => say(t("status.reconnecting"), "error"));
+    return;
+  }
+  if (slot.widget?.id !== qa.id) {
+    const widget = KINDS.qa.participant(ctx);
+    const heading = h("h2", { class: "beside-title" });
+    fill(slot, heading, widget.el);
+    slot.widget = { id: qa.id, widget, heading };
+  }
+  slot.widget.heading.textContent = qa.title;
+  slot.widget.widget.update(qa);
 }
 
 const rerender = batched(render);

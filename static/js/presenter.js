@@ -5,11 +5,13 @@
 import { KINDS } from "./beamer/index.js";
 import { fit } from "./beamer/fit.js";
 import { itemsList, responsesLine } from "./beamer/parts.js";
+import { photoRow } from "./beamer/photos.js";
 import { phaseLine } from "./agenda.js";
 import { $, batched, fill, h, json, plural, t } from "./dom.js";
 import { perGroup, whereLine } from "./groups.js";
 import { findActivity, Live } from "./live.js";
 import { instanceView } from "./reduce.js";
+import { shown } from "./activities/slides.js";
 import { showStatus } from "./status.js";
 import { countdown } from "./timer.js";
 
@@ -55,6 +57,8 @@ function render() {
   body.classList.toggle("join-off", !screen.join);
   body.classList.toggle("theme-dark", screen.theme === "dark");
   body.classList.toggle("blanked", Boolean(screen.blank));
+  // A page of slides takes the whole screen; the way in shrinks into a corner.
+  body.classList.toggle("slides-on", !lobby && !closed && view?.kind === "slides" && Boolean(shown(view)));
   $("#blank").hidden = !screen.blank;
   document.querySelector('meta[name="color-scheme"]')?.setAttribute("content", screen.theme === "dark" ? "dark" : "light");
   if (closed) message("closed", t("presenter.thanks"), t("session.closed_title"), "closed-message");
@@ -78,11 +82,13 @@ function activity(session, view) {
     // Per group, the items are the same in every group: shown once, not in every column.
     const shared = view.per_group && ITEM_KINDS.has(view.kind) ? itemsList(live) : null;
     shared?.el.classList.add("shared-items");
+    // Photos of the groups' work on this activity, in a row below it.
+    const photos = photoRow(live);
     const slide = h("div", { class: `slide kind-${view.kind}` },
       h("div", { class: "slide-head" }, title, prompt, h("div", { class: "slide-status" }, state, responses)),
-      h("div", { class: "slide-body" }, widget.el, shared?.el));
+      h("div", { class: "slide-body" }, widget.el, shared?.el), photos.el);
     show(key, slide);
-    Object.assign(mounted, { widget, title, prompt, state, responses, slide, shared });
+    Object.assign(mounted, { widget, title, prompt, state, responses, slide, shared, photos });
   }
   const revealed = Boolean(view.revealed);
   mounted.slide.classList.toggle("revealed", revealed);
@@ -100,6 +106,10 @@ function activity(session, view) {
     mounted.shared.el.hidden = revealed;
     if (!revealed) mounted.shared.update(view);
   }
+  // A page of slides: its title only for screen readers (the page is the slide).
+  mounted.slide.firstElementChild.classList.toggle("visually-hidden", body.classList.contains("slides-on"));
+  mounted.photos.update(view, mounted.slide);
+  mounted.slide.classList.toggle("with-photos", !mounted.photos.el.hidden);
 }
 
 const ITEM_KINDS = new Set(["dots", "ranking", "scale", "matrix"]);
@@ -141,7 +151,10 @@ document.addEventListener("keydown", (event) => {
   channel?.postMessage({ type: "key", key: event.key });
 });
 
-const refit = batched(() => fit(stage));
+const refit = batched(() => {
+  mounted?.photos?.fit();
+  fit(stage);
+});
 window.addEventListener("resize", refit);
 
 live

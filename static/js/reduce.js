@@ -9,6 +9,11 @@ import { KINDS } from "./activities/index.js";
 import { reduceSession } from "./agenda.js";
 import { reduceGroups } from "./groups.js";
 
+// session.updated's fields as the session view holds them (its `photos` is the list of photos,
+// so the setting of who may send them is held as photo_policy).
+const SESSION_FIELDS = { title: "title", place: "place", moderators: "moderators", names: "names",
+  language: "language", photos: "photo_policy" };
+
 export function findActivity(session, id) {
   return session?.activities.find((a) => a.id === id) ?? null;
 }
@@ -45,9 +50,12 @@ export function applyEvent(state, name, data, at = null) {
   const session = state.session;
   if (reduceSession(session, name, data, at)) return;
   if (reduceGroups(state, name, data)) return;
-  const lockPrevious = (current) => {
+  // Making another activity current locks the one before (logs before protocol 1.1 say so
+  // only by the activation); a Q&A stays open beside slides (docs/protocol.md).
+  const lockPrevious = (current, activating = null) => {
     const previous = findActivity(session, session.current);
-    if (previous && session.current !== current) previous.status = "locked";
+    const beside = activating?.kind === "slides" && previous?.kind === "qa";
+    if (previous && session.current !== current && !beside) previous.status = "locked";
   };
   switch (name) {
     case "session.opened":
@@ -59,8 +67,25 @@ export function applyEvent(state, name, data, at = null) {
       session.status = data.status;
       lockPrevious(null);
       return;
+    case "session.updated":
+      // Only the fields that changed.
+      for (const [field, value] of Object.entries(data || {})) {
+        if (Object.hasOwn(SESSION_FIELDS, field)) session[SESSION_FIELDS[field]] = value;
+      }
+      return;
     case "session.noted":
       session.notes = data.notes;
+      return;
+    case "photo.added": {
+      // Every audience sees the photos of the session (static/js/media.js reads them).
+      const photos = (session.photos ||= []);
+      const index = photos.findIndex((p) => p.id === data.photo.id);
+      if (index >= 0) photos[index] = data.photo;
+      else photos.push(data.photo);
+      return;
+    }
+    case "photo.removed":
+      session.photos = (session.photos || []).filter((p) => p.id !== data.photo);
       return;
     case "session.limits_set":
       session.limits = data.limits;
@@ -77,16 +102,55 @@ export function applyEvent(state, name, data, at = null) {
       putActivity(session, data.activity);
       return;
     case "activity.activated":
-      lockPrevious(data.current);
-      putActivity(session, data.activity);
+      lockPrevious(data.current, data.activity);
+      putActivity(session, data.activity, data.before);
       session.current = data.current;
       return;
     case "activity.locked":
     case "activity.unlocked": {
-      if (name === "activity.unlocked") lockPrevious(data.current);
+      if (name === "activity.unlocked") lockPrevious(data.current, findActivity(session, data.activity));
       const activity = findActivity(session, data.activity);
       if (activity) activity.status = data.status;
       session.current = data.current;
+      return;
+    }
+    case "activity.updated": {
+      // The moderator gets the fields that changed; an audience that sees the activity may
+      // get its whole view instead.
+      if (typeof data.activity === "object") {
+        putActivity(session, data.activity);
+        return;
+      }
+      const activity = findActivity(session, data.activity);
+      if (!activity) return;
+      for (const field of ["title", "prompt", "config", "per_group"]) {
+        if (field in data) activity[field] = data[field];
+      }
+      return;
+    }
+    case "activity.deleted":
+      dropActivity(session, data.activity);
+      return;
+    case "activity.hidden": {
+      // Only the moderator keeps a hidden activity (marked); the phones and the beamer drop
+      // it, and get it back as a whole view (`view`, in front of `before`) when it is shown
+      // again. Hidden, it is current for nobody.
+      if ("current" in data) session.current = data.current;
+      else if (data.hidden && session.current === data.activity) session.current = null;
+      if (data.view) {
+        putActivity(session, data.view, data.before);
+        return;
+      }
+      const activity = findActivity(session, data.activity);
+      if (state.role !== "moderator" && data.hidden) dropActivity(session, data.activity);
+      else if (activity) activity.hidden = data.hidden;
+      return;
+    }
+    case "activity.moved": {
+      const activity = findActivity(session, data.activity);
+      if (!activity) return;
+      activity.phase = data.phase ?? null;
+      moveBefore(session.activities, activity, data.before);
       return;
     }
     case "activity.revealed":
@@ -105,8 +169,24 @@ export function applyEvent(state, name, data, at = null) {
   }
 }
 
-function putActivity(session, view) {
+// Takes item out of list and puts it in front of the item with the id `before` (null, or an
+// id not in the list: at the end), as activity.moved and phase.moved say.
+export function moveBefore(list, item, before) {
+  const from = list.indexOf(item);
+  if (from >= 0) list.splice(from, 1);
+  const to = before == null ? -1 : list.findIndex((x) => x.id === before);
+  list.splice(to < 0 ? list.length : to, 0, item);
+}
+
+function dropActivity(session, id) {
+  const index = session.activities.findIndex((a) => a.id === id);
+  if (index >= 0) session.activities.splice(index, 1);
+  if (session.current === id) session.current = null;
+}
+
+// A view in place of the one held; a new one in front of `before` (else at the end).
+function putActivity(session, view, before = null) {
   const index = session.activities.findIndex((a) => a.id === view.id);
   if (index >= 0) session.activities[index] = view;
-  else session.activities.push(view);
+  else moveBefore(session.activities, view, before);
 }

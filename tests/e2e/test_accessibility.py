@@ -111,3 +111,58 @@ def test_presenter_and_moderator_pages(live_session: dict[str, Any], open_page: 
     console.get_by_role("button", name="Sitzung beenden …").click()
     console.get_by_role("dialog").wait_for()
     assert_accessible(console, "the close confirmation")
+
+
+def test_slides_and_photos_pages(live_session: dict[str, Any], open_page: Any) -> None:
+    """A deck of slides on every screen (the phone with the page's text open), then a group's
+    work with photos: the beamer's strip, the phone's thumbnails, the console's list and the
+    photo opened full-size with its removal asked."""
+    from tests.e2e.media_files import deck_pdf, gps_photo, post_file
+    from tests.e2e.test_slides import run
+    from tests.support import fresh_hello
+
+    server, code = live_session["server"], live_session["code"]
+    token = live_session["moderator_token"]
+    moderate(server, live_session, [{"type": "phase.create", "title": "Input", "minutes": 20},
+                                    {"type": "group.create", "name": "Mobilität"},
+                                    {"type": "group.create", "name": "Energie"}])
+    view = run(fresh_hello(server, code, token))["session"]
+    phase, groups = view["phases"][0]["id"], [g["id"] for g in view["groups"]]
+    status, answer = post_file(server, f"/moderate/{code}/{token}/slides", {"phase": phase},
+                               "Input.pdf", "application/pdf", deck_pdf(12))
+    assert status == 200, answer
+    slides = answer["activity"]
+    moderate(server, live_session, [{"type": "activity.activate", "activity": slides},
+                                    {"type": "slides.show", "activity": slides, "page": 2}])
+    phone = open_page(f"{server.url}/j/{code}", **PHONE)
+    phone.get_by_role("button", name="Mitmachen").click()
+    phone.locator(".slides-phone .slide-image[data-page='2']").wait_for()
+    phone.locator("details.slide-details summary").click()
+    assert_accessible(phone, "a phone with a slide and its text")
+    beamer = open_page(live_session["presenter_url"], **BEAMER)
+    beamer.locator(".slides-stage .slide-image[data-page='2']").wait_for()
+    assert_accessible(beamer, "the beamer with a slide")
+    console = open_page(live_session["moderator_url"], viewport={"width": 1366, "height": 768})
+    console.locator(".slides-strip > li.current").wait_for()
+    assert_accessible(console, "the console with a deck of slides")
+
+    person = run(fresh_hello(server, code, token))["session"]["participants"]["list"][0]["id"]
+    moderate(server, live_session, [
+        {"type": "group.assign", "participant": person, "group": groups[0]},
+        {"type": "activity.create", "kind": "ideas", "title": "Ideen", "per_group": True}])
+    ideas = [a for a in run(fresh_hello(server, code, token))["session"]["activities"]
+             if a["kind"] == "ideas"][0]["id"]
+    moderate(server, live_session, [{"type": "activity.activate", "activity": ideas}])
+    for group in groups:
+        status, answer = post_file(server, f"/moderate/{code}/{token}/photos",
+                                   {"activity": ideas, "group": group}, "wand.jpg", "image/jpeg",
+                                   gps_photo())
+        assert status == 200, answer
+    phone.locator(".photo-thumbs img").wait_for()
+    assert_accessible(phone, "a phone with its group's photos and the photo button")
+    beamer.locator(".column-photos .photo-tile").first.wait_for()
+    assert_accessible(beamer, "the beamer with the groups' photos")
+    console.locator(".photo-admin-list .photo-open").first.click()
+    console.locator("dialog.photo-dialog").get_by_role("button", name="Entfernen …").click()
+    console.locator("dialog.photo-dialog").get_by_role("button", name="Foto entfernen").wait_for()
+    assert_accessible(console, "a photo opened in the console, its removal asked")

@@ -106,7 +106,7 @@ DYNAMIC_KEYS = {
     "agenda.state.": ("planned", "open", "shown", "done"),
     # static/js/console/cockpit.js: "Weiter: …" by kind (the voting kinds say "vote")
     "next.lock.": ("ideas", "measure", "qa", "vote", "words"),
-    "next.activate.": ("ideas", "measure", "qa", "vote", "words"),
+    "next.activate.": ("ideas", "measure", "qa", "vote", "words", "slides"),
 }
 
 

@@ -10,6 +10,7 @@ import * as poll from "./poll.js";
 import * as qa from "./qa.js";
 import * as ranking from "./ranking.js";
 import * as scale from "./scale.js";
+import * as slides from "./slides.js";
 import * as words from "./words.js";
 
-export const KINDS = { ideas, poll, dots, ranking, scale, matrix, consent, words, qa, measure };
+export const KINDS = { ideas, poll, dots, ranking, scale, matrix, consent, words, qa, measure, slides };

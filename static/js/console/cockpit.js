@@ -17,6 +17,7 @@ const noun = (kind) => (VOTES.has(kind) ? "vote" : kind);
 // The stages of an activity after it was opened. Results come after the input is closed,
 // except for an idea wall with support: the phones need the wall to support ideas on it.
 export function stagesOf(activity) {
+  if (activity.kind === "slides") return []; // its pages are its steps (slideStep)
   if (activity.kind === "ideas" && activity.config?.support) return ["reveal", "lock"];
   return ["lock", "reveal"];
 }
@@ -25,17 +26,34 @@ const done = (activity, stage) => (stage === "lock" ? activity.status === "locke
 
 // Locked with its results shown: nothing left to do. A locked activity without its results
 // (the moderator went back past it, or on) is taken up again.
-const finished = (activity) => stagesOf(activity).every((stage) => done(activity, stage));
+// Slides have no stages: shown once, they are done.
+const finished = (activity) => (activity.kind === "slides" ? activity.status !== "draft"
+  : stagesOf(activity).every((stage) => done(activity, stage)));
+
+// Slides on the screens step page by page: the next (by 1) or previous (by -1) page, or null
+// at the end (then the plan goes on) or without a deck.
+function slideStep(activity, by) {
+  const pages = activity.deck?.pages?.length ?? 0;
+  const page = (activity.page || 1) + by;
+  if (activity.kind !== "slides" || !pages || page < 1 || page > pages) return null;
+  return {
+    label: t(by > 0 ? "next.slide" : "back.slide"),
+    what: t("slides.page_of", { page, pages }),
+    commands: [["slides.show", { activity: activity.id, page }]],
+  };
+}
 
 export function sequence(session) {
   const phases = session.phases || [];
   const known = new Set(phases.map((p) => p.id));
   const steps = [];
+  // Activities the moderator hid (in the plan editor) are not steps.
+  const shown = session.activities.filter((a) => !a.hidden);
   for (const phase of phases) {
     steps.push({ phase });
-    for (const activity of session.activities) if (activity.phase === phase.id) steps.push({ activity });
+    for (const activity of shown) if (activity.phase === phase.id) steps.push({ activity });
   }
-  for (const activity of session.activities) if (!known.has(activity.phase)) steps.push({ activity });
+  for (const activity of shown) if (!known.has(activity.phase)) steps.push({ activity });
   return steps;
 }
 
@@ -63,7 +81,7 @@ export function phaseCommands(session, phase) {
   const commands = [["phase.start", { phase: phase.id }]];
   const minutes = phase.timer ?? phase.minutes;
   if (minutes) commands.push(["timer.start", { seconds: minutes * 60, label: phase.title }]);
-  const first = session.activities.find((a) => a.phase === phase.id && !finished(a));
+  const first = session.activities.find((a) => a.phase === phase.id && !a.hidden && !finished(a));
   if (first) commands.push(["activity.activate", { activity: first.id }]);
   return commands;
 }
@@ -94,6 +112,8 @@ export function nextStep(session) {
   if (current) {
     const stage = stagesOf(current).find((s) => !done(current, s));
     if (stage) return stageStep(current, stage);
+    const slide = slideStep(current, 1);
+    if (slide) return slide;
   }
   // Where the session stands: the later of the current activity and the current phase.
   const position = Math.max(
@@ -112,6 +132,8 @@ export function backStep(session) {
   if (session.status !== "live") return null;
   const current = currentActivity(session);
   if (!current) return null;
+  const slide = slideStep(current, -1);
+  if (slide) return slide;
   const stage = [...stagesOf(current)].reverse().find((s) => done(current, s));
   if (stage === "reveal") {
     return { label: t("back.conceal"), what: current.title,

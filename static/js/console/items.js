@@ -37,8 +37,9 @@ export function lines(text) {
 // Kinds whose activities can give items (consent, words and qa cannot).
 const SOURCE_KINDS = new Set(["ideas", "poll", "dots", "ranking", "scale", "matrix"]);
 
-export function syncSourceFields(root, session) {
-  const sources = session.activities.filter((a) => SOURCE_KINDS.has(a.kind));
+// exclude: the activity being edited (it cannot take its items from itself).
+export function syncSourceFields(root, session, exclude = null) {
+  const sources = session.activities.filter((a) => SOURCE_KINDS.has(a.kind) && a.id !== exclude);
   for (const fieldset of root.querySelectorAll(".items-fields")) {
     const from = fieldset.querySelector("[data-items-from]");
     const take = fieldset.querySelector("[data-items-take]");
@@ -78,7 +79,7 @@ const KIND_LABELS = {
   ideas: () => t("kind.ideas"), poll: () => t("kind.poll"), dots: () => t("kind.dots"),
   ranking: () => t("kind.ranking"), scale: () => t("kind.scale"), matrix: () => t("kind.matrix"),
   consent: () => t("kind.consent"), words: () => t("kind.words"), qa: () => t("kind.qa"),
-  measure: () => t("kind.measure"),
+  measure: () => t("kind.measure"), slides: () => t("kind.slides"),
 };
 
 export const kindLabel = (kind) => KIND_LABELS[kind]?.() ?? kind;

@@ -16,6 +16,7 @@ const LOADERS = {
   words: () => import("./words.js"),
   qa: () => import("./qa.js"),
   measure: () => import("./measure.js"),
+  slides: () => import("./slides.js"),
 };
 
 export const KNOWN = new Set(Object.keys(LOADERS));
