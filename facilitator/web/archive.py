@@ -30,13 +30,20 @@ from facilitator.web.sessions import find
 log = logging.getLogger(__name__)
 
 
-async def moderated(request: Request) -> SessionRuntime:
+async def moderator_of(request: Request) -> tuple[SessionRuntime, auth.Credential]:
+    """The session of a moderator route (`/moderate/<CODE>/<TOKEN>/…`) and the moderator's
+    credential; a wrong token is answered as an unknown code, and counts as a guess."""
     runtime = await find(request, request.path_params["code"])
     found = auth.identify(request.app.state.secret, runtime.state.id,
                           request.path_params["token"])
     if found is None or found.role != "moderator":
         guard.failed(request)
         raise WebError("not_found", N_("There is no session with this code."))
+    return runtime, found
+
+
+async def moderated(request: Request) -> SessionRuntime:
+    runtime, _ = await moderator_of(request)
     return runtime
 
 

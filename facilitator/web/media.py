@@ -36,7 +36,8 @@ from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.media import MediaLimits, images, pdf
 from facilitator.media.worker import MediaWorker
 from facilitator.store.blobs import NAME, FileBlobs
-from facilitator.web import auth, guard
+from facilitator.web import guard
+from facilitator.web.archive import moderator_of
 from facilitator.web.common import STATUS, WebError, language, person_language
 from facilitator.web.routedoc import FIND, MODERATOR_TOKEN, Answer, Doc
 from facilitator.web.schemas import ErrorCode
@@ -112,12 +113,7 @@ def _same_site(request: Request) -> None:
 
 
 async def _moderator(request: Request, lang: list[str]) -> tuple[SessionRuntime, Actor]:
-    runtime = await find(request, request.path_params["code"])
-    found = auth.identify(request.app.state.secret, runtime.state.id,
-                          request.path_params["token"])
-    if found is None or found.role != "moderator":
-        guard.failed(request)
-        raise WebError("not_found", N_("There is no session with this code."))
+    runtime, found = await moderator_of(request)
     lang[0] = runtime.state.language
     _same_site(request)
     return runtime, Actor("moderator", owner=found.owner)
