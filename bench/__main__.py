@@ -23,6 +23,8 @@ from typing import Any
 from bench.archive import measure as measure_archive
 from bench.codec import measure as measure_codec
 from bench.codec import section as codec_section
+from bench.media import measure as measure_media
+from bench.media import section as media_section
 from bench.pages import measure as measure_pages
 from bench.pages import section as pages_section
 from bench.procs import raise_fd_limit
@@ -68,12 +70,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lanes", type=int, default=64,
                         help="phones joining and connecting at once, in total (default 64)")
     parser.add_argument("--only", choices=("facilitator", "reference", "archive", "codec",
-                                            "pages"),
+                                            "pages", "media"),
                         help="measure one target only (archive: only the time of writing "
                         "the documentation of the recorded workshop; codec: only parsing "
                         "and encoding one message; pages: only the weight of the phone's "
-                        "pages and Lighthouse; codec and pages are put into the report of "
-                        "the last run)")
+                        "pages and Lighthouse; media: only rendering slides and converting "
+                        "a photo; codec, pages and media are put into the report of the "
+                        "last run)")
     parser.add_argument("--lighthouse-runs", type=int, default=3,
                         help="Lighthouse runs per page, the median counts (default 3)")
     parser.add_argument("--seed", type=int, default=1)
@@ -187,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         return codec_only(args)
     if args.only == "pages":
         return pages_only(args)
+    if args.only == "media":
+        return media_only(args)
     soft, _ = raise_fd_limit()
     notes = []
     if soft < fd_need(args.phones) and args.only != "archive":
@@ -235,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.out:
         args.out.write_text(text)
         log(f"wrote {args.out}")
+        if args.only is None:
+            media_only(args)
     else:
         print(text)
     if args.json:
@@ -264,6 +271,21 @@ def codec_only(args: argparse.Namespace) -> int:
     put_section(args, codec_section(codec))
     if args.json:
         args.json.write_text(json.dumps({"codec": codec}, indent=1))
+    return 0
+
+
+def media_only(args: argparse.Namespace) -> int:
+    """Rendering a 30-page PDF and converting a photo in the server's worker process
+    (bench/media.py), half a minute: its section replaces the one in the report."""
+    log("media: rendering slides and converting a photo, in the worker process")
+    media = measure_media()
+    media["measured"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    log(f"media: {media['pages']}-page PDF {media['deck_s']:.2f} s, photo "
+        f"{media['photo_s'] * 1000:.0f} ms, event loop lag at most "
+        f"{max(media['deck_lag_ms'], media['photo_lag_ms']):.1f} ms")
+    put_section(args, media_section(media))
+    if args.json:
+        args.json.write_text(json.dumps({"media": media}, indent=1))
     return 0
 
 
