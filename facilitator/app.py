@@ -69,6 +69,8 @@ def routes(site: StaticSite | None = None) -> list[Route | WebSocketRoute | Moun
               methods=["POST"]),
         Route("/console/plans", console_plans.from_plan, name="console_from_plan",
               methods=["POST"]),
+        Route("/console/templates/delete", console_plans.delete_template,
+              name="console_delete_template", methods=["POST"]),
         Route("/console/upload", console_plans.upload, name="console_upload",
               methods=["POST"]),
         Route("/moderate/{code}/{token}/slides", media.upload_slides, name="moderator_slides",

@@ -162,6 +162,15 @@ def load_template(data_dir: Path, slug: str) -> LibraryPlan:
     return _read(path, slug, "template")
 
 
+def delete_template(data_dir: Path, slug: str) -> None:
+    """Delete the template of this slug; NotFound when there is none (checked as
+    load_template does, so no name reaches outside the folder)."""
+    path = _template_dir(data_dir) / f"{slug}.toml"
+    if not TEMPLATE_SLUG.fullmatch(slug) or not path.is_file():
+        raise NotFound(N_("There is no template “{slug}”."), slug=slug[:NAME_LIMIT])
+    path.unlink(missing_ok=True)
+
+
 def save_template(data_dir: Path, name: str, text: str) -> LibraryPlan:
     """Save a plan's TOML text as the template `name` (its slug names the file; the same
     slug again replaces it). Raises PlanError for a text that is not a plan, Invalid for a

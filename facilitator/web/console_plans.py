@@ -148,6 +148,19 @@ async def from_plan(request: Request) -> Response:
     return await _to_new_session(request, runtime)
 
 
+async def delete_template(request: Request) -> Response:
+    """The organiser removes a template from the library; back to the console's list."""
+    if not pages.console_post(request):
+        return RedirectResponse(request.url_for("console"), status_code=303)
+    form = await read_form_as(request, PlanForm)
+    try:
+        library.delete_template(request.app.state.settings.data_dir, form.name)
+    except Refusal as refusal:
+        message = translate(language(request), refusal.message, refusal.params)
+        return await pages.console(request, message, STATUS.get(refusal.code, 400))
+    return RedirectResponse(str(request.url_for("console")) + "#h-templates", status_code=303)
+
+
 async def upload(request: Request) -> Response:
     """A new session from an uploaded plan file; a file that is not a plan is answered with
     the console, naming the line and the field as the command line does."""
@@ -195,6 +208,18 @@ DOCS = [
         security=("organiserCookie",),
         body=Body(PlanForm, PAGE_FORM, {"source": "ready",
                                         "name": "simulationslabor-klimaschutz"})),
+    Doc("console_delete_template", "Delete a template",
+        "The organiser console's delete button of a template (field `name`, the template's "
+        "name as `facilitator plans` lists it): the file goes from `<data_dir>/templates/`; "
+        "sessions made from it keep their plan. A POST whose Origin (or Referer) names "
+        "another host is refused (403).", "Pages", "POST",
+        answers=(Answer(303, "Deleted: to `/console#h-templates`; without the organiser "
+                             "cookie, to `/console`.", headers=("Location",)),),
+        refusals=(("forbidden", "This form was sent from another website. Please open the "
+                                "console again."),
+                  ("not_found", "There is no template “nachhaltig”."), *FORM_BODY),
+        security=("organiserCookie",),
+        body=Body(PlanForm, PAGE_FORM, {"name": "quartiersrunde-nord"})),
     Doc("console_upload", "Create a session from an uploaded plan file",
         "The organiser console's upload form (`multipart/form-data`, one file in the field "
         "`plan`). A body past 272 KiB is refused (413) before it is read on; a file that is "

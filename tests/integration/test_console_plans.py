@@ -122,6 +122,29 @@ def test_a_session_from_a_template(live_server: LiveServer, organiser: httpx.Cli
     assert dots["config"]["items"]["from"] == ideas["id"]
 
 
+def test_the_organiser_deletes_a_template(live_server: LiveServer,
+                                          organiser: httpx.Client) -> None:
+    data_dir = live_server.settings.data_dir
+    saved = library.save_template(data_dir, "Quartiersrunde Nord", SMALL)
+    library.save_template(data_dir, "Bleibt", SMALL)
+    evil = {"Origin": "http://evil.example"}
+    assert organiser.post("/console/templates/delete", headers=evil,
+                          data={"name": saved.slug}).status_code == 403
+    with httpx.Client(base_url=live_server.url, follow_redirects=False) as stranger:
+        refused = stranger.post("/console/templates/delete", data={"name": saved.slug})
+        assert refused.headers["location"] == f"{live_server.url}/console"
+    assert [t.slug for t in library.templates(data_dir)] == ["bleibt", saved.slug]
+    answer = organiser.post("/console/templates/delete", data={"name": saved.slug})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{live_server.url}/console#h-templates"
+    assert [t.slug for t in library.templates(data_dir)] == ["bleibt"]
+    assert 'value="quartiersrunde-nord"' not in organiser.get("/console").text
+    for name in (saved.slug, "../secret", ""):
+        again = organiser.post("/console/templates/delete", data={"name": name})
+        assert again.status_code == 404, name
+    assert [t.slug for t in library.templates(data_dir)] == ["bleibt"]
+
+
 def test_a_session_from_an_uploaded_plan(live_server: LiveServer,
                                          organiser: httpx.Client) -> None:
     answer = organiser.post("/console/upload",
