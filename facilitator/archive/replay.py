@@ -25,7 +25,8 @@ class Timeline:
     group_names: dict[str, str] = field(default_factory=dict)  # also of deleted groups
     runs: dict[str, list[tuple[float, float | None]]] = field(default_factory=dict)
     activated: dict[str, float] = field(default_factory=dict)  # first activation
-    locked: dict[str, float] = field(default_factory=dict)  # latest lock
+    # The latest lock of each activity that is locked now (none once it is open again).
+    locked: dict[str, float] = field(default_factory=dict)
     revealed: dict[str, float] = field(default_factory=dict)  # first reveal
     touched: set[str] = field(default_factory=set)  # activities that got input
 
@@ -38,13 +39,22 @@ class Timeline:
         return sum((end if end is not None else self.last) - start for start, end in runs)
 
 
+# An activity's marks: its status and whether its results are revealed.
+_Marks = tuple[str, bool]
+_NEW: _Marks = ("draft", False)
+
+
 class _Walker:
+    """Reads the times off the state: after each event that is no input, each activity's
+    status and reveal are compared with those before it, so every way the domain locks
+    (the moderator's lock, the next activation or the close in logs of protocol 1.0, the
+    lock events of protocol 1.1, a Q&A that stays open beside slides) dates the lock by the
+    event that made it, and no rule of the domain is repeated here."""
+
     def __init__(self) -> None:
         self.timeline = Timeline()
         self.phase: str | None = None
-        self.current: str | None = None
-        self.open: set[str] = set()  # activities open for input now
-        self.kinds: dict[str, str] = {}  # activity -> kind
+        self.marks: dict[str, _Marks] = {}
 
     def _end_phase(self, at: float) -> None:
         if self.phase is not None:
@@ -52,12 +62,24 @@ class _Walker:
             runs[-1] = (runs[-1][0], at)
             self.phase = None
 
-    def _lock(self, activity: str, at: float) -> None:
-        # Only an activity that is open for input is locked: a lock the moderator gave
-        # earlier keeps its time when the next activation (or the close) follows.
-        if activity in self.open:
-            self.open.discard(activity)
-            self.timeline.locked[activity] = at
+    def compare(self, state: SessionState, at: float) -> None:
+        """Dates what the last event changed: the first activation, the latest lock (kept
+        only while the activity stays locked), the first reveal."""
+        line = self.timeline
+        marks: dict[str, _Marks] = {a.id: (a.status, a.revealed)
+                                    for a in state.activities.values()}
+        for activity, (status, revealed) in marks.items():
+            was_status, was_revealed = self.marks.get(activity, _NEW)
+            if status != was_status:
+                if status == "active":
+                    line.activated.setdefault(activity, at)
+                if status == "locked":
+                    line.locked[activity] = at
+                elif was_status == "locked":
+                    line.locked.pop(activity, None)
+            if revealed and not was_revealed:
+                line.revealed.setdefault(activity, at)
+        self.marks = marks
 
     def see(self, event: Event) -> None:
         t, d, at = event.type, event.data, event.at
@@ -70,12 +92,8 @@ class _Walker:
         elif t == "session.closed":
             line.closed = at
             self._end_phase(at)
-            if self.current is not None:  # closing locks the current activity
-                self._lock(self.current, at)
         elif t == "participant.joined":
             line.joins.append(at)
-        elif t == "activity.created":
-            self.kinds[d["activity"]] = d["kind"]
         elif t in {"group.created", "group.renamed"}:
             line.group_names[d["group"]] = d["name"]
         elif t == "phase.ended":
@@ -84,21 +102,6 @@ class _Walker:
             self._end_phase(at)
             self.phase = d["phase"]
             line.runs.setdefault(d["phase"], []).append((at, None))
-        elif t in {"activity.activated", "activity.unlocked"}:
-            # The activity that was current before is locked by this; logs of protocol 1.1
-            # say so with an activity.locked event first, older ones do not.
-            # A Q&A stays open beside slides (domain/commands.py, beside).
-            if self.current is not None and self.current != d["activity"] and not (
-                    self.kinds.get(d["activity"]) == "slides"
-                    and self.kinds.get(self.current) == "qa"):
-                self._lock(self.current, at)
-            self.current = d["activity"]
-            self.open.add(d["activity"])
-            line.activated.setdefault(d["activity"], at)
-        elif t == "activity.locked":
-            self._lock(d["activity"], at)
-        elif t == "activity.revealed":
-            line.revealed.setdefault(d["activity"], at)
         elif not t.startswith(_NOT_INPUT) and isinstance(d.get("activity"), str):
             line.touched.add(d["activity"])
 
@@ -111,7 +114,11 @@ def replay(events: Sequence[Event]) -> tuple[SessionState, Timeline]:
     state = SessionState.from_events(events[:1])
     walker = _Walker()
     walker.see(events[0])
+    walker.compare(state, events[0].at)
     for event in events[1:]:
         state.apply(event)
         walker.see(event)
+        # An input changes no activity's status: only the other events are compared.
+        if event.type.startswith(_NOT_INPUT):
+            walker.compare(state, event.at)
     return state, walker.timeline
