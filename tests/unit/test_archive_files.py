@@ -122,7 +122,7 @@ def test_stale_csv_files_are_removed(scene: Workshop, tmp_path: Path) -> None:
     assert not (tmp_path / "csv" / "11-alt.csv").exists()
     assert (tmp_path / "csv" / "notes.txt").exists()
     assert sorted(p.name for p in (tmp_path / "csv").glob("*.csv")) == sorted(
-        p.name for p in paths if p.suffix == ".csv")
+        p.name for p in paths if p.parent == tmp_path / "csv")
     assert not list(tmp_path.rglob(".*.tmp"))
 
 
