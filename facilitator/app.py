@@ -136,7 +136,10 @@ def create_app(settings: Settings) -> Starlette:
         blobs = FileBlobs(settings.data_dir / "blobs")
         await blobs.sweep({record.id for record in await store.list_sessions()})
         worker = MediaWorker(settings.media_workers, settings.media_timeout)
-        archiver = Archiver(store, settings.sessions_dir, settings.timezone, blobs)
+        from facilitator.archive.branding import branding  # the writers, when needed
+
+        archiver = Archiver(store, settings.sessions_dir, settings.timezone, blobs,
+                            branding(settings.organisation, settings.logo))
         uploads = media.Uploads()
 
         def removed(state: SessionState) -> None:

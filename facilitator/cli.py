@@ -200,8 +200,11 @@ async def _archive(settings: Settings, registry: Registry, which: str, pdf: bool
     if record is None or record.status == "deleted":
         print(f"facilitator: no session with the code or id {which!r}", file=sys.stderr)
         return 1
+    from facilitator.archive.branding import branding
+
     archiver = Archiver(store, settings.sessions_dir, settings.timezone,
-                        FileBlobs(settings.data_dir / "blobs"))
+                        FileBlobs(settings.data_dir / "blobs"),
+                        branding(settings.organisation, settings.logo))
     await archiver.write(record.id)
     folder = archiver.folder(record.id)
     print(folder)
@@ -314,6 +317,14 @@ def serve(settings: Settings, plan: str | None) -> int:
     if problem is not None:
         print(problem, file=sys.stderr)
         return 2
+    if settings.logo:  # a wrong logo file is said now, not when the first session closes
+        from facilitator.archive.branding import load_logo
+
+        try:
+            load_logo(Path(settings.logo))
+        except ValueError as error:
+            print(f"facilitator: {error} (--logo)", file=sys.stderr)
+            return 2
     needed = files_needed(settings)
     allowed = raise_open_files(needed)
     if allowed < needed:

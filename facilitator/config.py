@@ -100,6 +100,10 @@ OPTIONS: tuple[Option, ...] = (
            "converting a photo) before it stops and refuses it.", 60.0, float),
     Option("media_workers", "Processes that render slides and convert photos, each one file "
            "at a time (more uploads wait for a free one).", 1, int),
+    Option("organisation", "Name of the organisation that hands the documentation over, at the "
+           "top of every report (e.g. Stadt Musterstadt, Klimaschutzmanagement).", ""),
+    Option("logo", "A PNG or JPEG file shown beside the organisation's name at the top of "
+           "every report (checked and scaled down when the server starts).", ""),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
     Option("log_level", "Log level: debug, info, warning, error.", "info"),
 )
@@ -139,6 +143,8 @@ class Settings:
     photo_mb: int = 15
     media_timeout: float = 60.0
     media_workers: int = 1
+    organisation: str = ""
+    logo: str = ""
     proxy_headers: bool = False
     log_level: str = "info"
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -22,6 +22,8 @@ from facilitator.archive.report import (
     SessionInfo,
     Slot,
 )
+from facilitator.archive.roadmap import build_roadmap
+from facilitator.archive.summary import build_summary
 from facilitator.archive.text import slug
 from facilitator.domain.activities import Activity
 from facilitator.domain.model import Event
@@ -120,8 +122,7 @@ def _activity(state: SessionState, line: Timeline, clock: _Clock, activity: Acti
         prompt=activity.prompt, phase=activity.phase,
         phase_title=phase.title if phase else None, per_group=activity.per_group,
         status=activity.status, activated=clock.maybe(line.activated.get(activity.id)),
-        locked=clock.maybe(line.locked.get(activity.id)) if activity.status == "locked"
-        else None,
+        locked=clock.maybe(line.locked.get(activity.id)),
         revealed=clock.maybe(line.revealed.get(activity.id)), settings=settings,
         items=items, instances=instances,
         csv=f"csv/{number:02d}-{slug(activity.title, activity.kind)}.csv",
@@ -176,7 +177,18 @@ def _photos(state: SessionState, line: Timeline, clock: _Clock,
     return out
 
 
-def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin") -> Report:
+def _joined(line: Timeline, activities: list[ActivityReport]) -> dict[str, int]:
+    """Per activity, the participants who had joined when its input closed (while it is
+    still open: by the end of the log): who could have taken part."""
+    out = {}
+    for a in activities:
+        end = line.locked.get(a.id) if a.locked is not None else None
+        out[a.id] = sum(1 for at in line.joins if end is None or at <= end)
+    return out
+
+
+def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin",
+                 organisation: str = "") -> Report:
     clock = _Clock(ZoneInfo(timezone))
     state, line = replay(events)
     names = {p.id: p.name for p in state.participants.values()}
@@ -190,8 +202,12 @@ def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin") ->
         opened=clock.maybe(line.opened), started=clock.maybe(line.started),
         closed=clock.maybe(line.closed), as_of=clock.iso(line.last), place=state.place,
         mode=_mode(participation.room, participation.online),
-        moderators=list(state.moderators))
-    return Report(schema=SCHEMA, session=session, participation=participation,
+        moderators=list(state.moderators), organisation=organisation or None)
+    groups = _groups(state, line, activities)
+    return Report(schema=SCHEMA, session=session,
+                  summary=build_summary(activities, groups, _joined(line, activities)),
+                  participation=participation,
                   agenda=_agenda(state, line, clock, activities),
-                  groups=_groups(state, line, activities), activities=activities,
-                  notes=state.notes, photos=_photos(state, line, clock, activities))
+                  groups=groups, activities=activities,
+                  notes=state.notes, photos=_photos(state, line, clock, activities),
+                  roadmap=build_roadmap(activities))

@@ -31,6 +31,7 @@ from facilitator.archive.report import (
     SlidesResult,
     WordsResult,
 )
+from facilitator.archive.roadmap import entries
 from facilitator.archive.text import csv_text
 
 Row = list[str]
@@ -164,4 +165,20 @@ def render_csv(report: Report, activity: ActivityReport) -> bytes:
     writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
     writer.writerow([str(cell) for cell in head])
     writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def render_roadmap_csv(report: Report) -> bytes:
+    """roadmap.csv: every step of the measure sheets, dated ones by date (YYYY-MM-DD), then
+    the undated ones (their date cell empty, or what was typed when it is no valid date)."""
+    p = Phrases(report.session.language, "plain")
+    _ = p.gettext
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if report.session.language == "de" else ",",
+                        lineterminator="\r\n")
+    writer.writerow([str(_("Date")), str(_("Step")), str(_("Measure")), str(_("Group")),
+                     str(_("Lead"))])
+    writer.writerows([csv_text(e.step.date), csv_text(e.step.step), csv_text(e.sheet.title),
+                      csv_text(e.sheet.group_name or ""), csv_text(e.sheet.lead)]
+                     for e in entries(report.roadmap))
     return out.getvalue().encode("utf-8-sig")

@@ -12,8 +12,9 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from facilitator.archive.branding import LOGO, Branding
 from facilitator.archive.build import build_report
-from facilitator.archive.csvfiles import render_csv
+from facilitator.archive.csvfiles import render_csv, render_roadmap_csv
 from facilitator.archive.html import render_html
 from facilitator.archive.jsonfile import render_json
 from facilitator.archive.markdown import render_markdown
@@ -22,6 +23,7 @@ from facilitator.domain.model import Event
 
 # The earliest time a zip entry can carry: no clock, no "now" in the archive.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+ROADMAP = "roadmap.csv"  # every step of the measure sheets, when there is one
 ZIP_UNIX = 3  # "made on Unix", so the permission bits below are read everywhere
 
 
@@ -54,20 +56,30 @@ def copy_media(report: Report, folder: Path, blobs: Path | None) -> None:
 
 
 def write_archive(events: Sequence[Event], folder: Path, *,
-                  timezone: str = "Europe/Berlin", blobs: Path | None = None) -> list[Path]:
-    """Write README.md, report.html, results.json and csv/NN-<slug>.csv into `folder` (made if
-    missing), and the files of slides and photos into media/ (from `blobs`, the blob store's
-    folder of this session); return the paths written, in that order. CSV and media files of
-    an earlier run that this run does not write are removed, so the folder always matches the
-    log."""
-    report = build_report(events, timezone=timezone)
+                  timezone: str = "Europe/Berlin", blobs: Path | None = None,
+                  branding: Branding | None = None) -> list[Path]:
+    """Write README.md, report.html, results.json, roadmap.csv (when a measure sheet has
+    steps) and csv/NN-<slug>.csv into `folder` (made if missing), and the files of slides and
+    photos into media/ (from `blobs`, the blob store's folder of this session); return the
+    paths written, in that order. CSV and media files of an earlier run that this run does not
+    write are removed, so the folder always matches the log."""
+    branding = branding or Branding()
+    report = build_report(events, timezone=timezone, organisation=branding.organisation)
     folder.mkdir(parents=True, exist_ok=True)
     copy_media(report, folder, blobs)
+    if branding.logo is not None:  # first: report.html carries it inside itself
+        _write(folder / LOGO, branding.logo)
+    elif (folder / LOGO).exists():  # from an earlier run with a logo
+        (folder / LOGO).unlink()
     files: dict[str, bytes] = {
         "README.md": render_markdown(report).encode("utf-8"),
         "report.html": render_html(report, folder).encode("utf-8"),
         "results.json": render_json(report).encode("utf-8"),
     }
+    if report.roadmap:
+        files[ROADMAP] = render_roadmap_csv(report)
+    elif (folder / ROADMAP).exists():  # from an earlier run: the folder matches the log
+        (folder / ROADMAP).unlink()
     for activity in report.activities:
         files[activity.csv] = render_csv(report, activity)
     csv_folder = folder / "csv"

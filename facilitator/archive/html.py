@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from facilitator.archive import charts
 from facilitator.archive import sentences as say
@@ -27,8 +28,10 @@ from facilitator.archive.report import (
     PollResult,
     RankingResult,
     Report,
+    RoadmapSheet,
     ScaleResult,
 )
+from facilitator.archive.roadmap import Timeline, timelines
 
 
 def _templates() -> Path:
@@ -82,6 +85,10 @@ class Charts:
         return charts.scatter([(str(n), self._label(e.item), e.x, e.y, e.sx, e.sy)
                                for n, e in enumerate(result.items, start=1)], result.steps)
 
+    def roadmap(self, sheets: list[RoadmapSheet]) -> list[Timeline]:
+        """The roadmap's timeline: one SVG per at most a dozen sheets."""
+        return timelines(sheets, self.plain)
+
     def joins(self, participation: Participation, day: str | None) -> charts.BarChart:
         p = self.plain
         rows: list[tuple[str, float | None, str]] = [
@@ -109,6 +116,27 @@ def embedder(folder: Path | None) -> Callable[[str], str | None]:
     return embed
 
 
+def css_string(text: str) -> Markup:
+    """User text as a CSS string for the stylesheet inside report.html: every character but
+    ASCII letters, digits and the space as a hex escape (ended by a space), so that no quote,
+    backslash, line break, brace or `</style>` can end the string, the rule or the element."""
+    return Markup('"{}"'.format("".join(
+        ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):x} "
+        for ch in text)))
+
+
+def running(report: Report) -> dict[str, Markup]:
+    """The printed pages' running header (report.css, @page): the title, and the day of the
+    workshop (first and last day when it went past midnight), as CSS strings."""
+    plain = Phrases(report.session.language, "plain")
+    s = report.session
+    start = s.started or s.opened or s.created
+    day = str(plain.day(start))
+    if s.closed is not None and s.closed[:10] != start[:10]:
+        day = f"{day}\u2013{plain.day(s.closed)}"
+    return {"title": css_string(s.title), "date": css_string(day)}
+
+
 def render_html(report: Report, folder: Path | None = None) -> str:
     """The page; pictures of slides and photos are read from `folder` (the archive folder,
     where write_archive copied them under media/)."""
@@ -120,5 +148,6 @@ def render_html(report: Report, folder: Path | None = None) -> str:
         "charts": Charts(language),
         "day": report.session.started or report.session.created,
         "embed": embedder(folder),
+        "running": running(report),
     }
     return environment().get_template("archive/report.html").render(context)

@@ -100,6 +100,7 @@ def ideas(activity: Activity, ctx: Context) -> IdeasResult:
         support=support, count=len(wall),
         hidden=sum(1 for i in every if i.hidden and not i.withdrawn),
         pending=sum(1 for i in every if i.pending and not (i.hidden or i.withdrawn)),
+        withdrawn=sum(1 for i in every if i.withdrawn),
         clusters=[c for c in clusters if c.ideas])
 
 
@@ -197,7 +198,8 @@ def qa(activity: Activity, ctx: Context) -> QaResult:
         open=[entry(q) for q in shown if not q.answered],
         answered=[entry(q) for q in shown if q.answered],
         hidden=sum(1 for q in every if q.hidden and not q.withdrawn),
-        pending=sum(1 for q in every if not q.approved and not (q.hidden or q.withdrawn)))
+        pending=sum(1 for q in every if not q.approved and not (q.hidden or q.withdrawn)),
+        withdrawn=sum(1 for q in every if q.withdrawn))
 
 
 def measure(activity: Activity, ctx: Context) -> SheetResult:

@@ -28,6 +28,7 @@ from facilitator.archive.report import (
     SlidesResult,
     WordsResult,
 )
+from facilitator.archive.roadmap import entries, when
 from facilitator.archive.text import md_block
 
 Lines = list[str]
@@ -53,6 +54,8 @@ def _ideas(p: Phrases, r: IdeasResult) -> Lines:
             out += [f"**{name}**", ""]
         for idea in cluster.ideas:
             line = f"- {p.esc(idea.text)}"
+            if idea.pinned:
+                line += " " + p.gettext("(pinned)")
             if idea.support is not None:
                 line += " — " + p.plural(idea.support, N_("{n} supporter"), N_("{n} supporters"))
             if idea.also:
@@ -126,7 +129,8 @@ def _qa(p: Phrases, r: QaResult) -> Lines:
     for title, questions in ((p.gettext("Open questions"), r.open),
                              (p.gettext("Answered questions"), r.answered)):
         out += [f"**{title}**", ""]
-        out += [f"- {p.esc(q.text)} — " + p.plural(q.votes, N_("{n} vote"), N_("{n} votes"))
+        out += [f"- {p.esc(q.text)}" + (" " + p.gettext("(pinned)") if q.pinned else "")
+                + " — " + p.plural(q.votes, N_("{n} vote"), N_("{n} votes"))
                 for q in questions] or [p.gettext("None.")]
         out.append("")
     return out
@@ -231,7 +235,10 @@ def _head(p: Phrases, r: Report) -> Lines:
         facts.append((p.gettext("As of"), p.when(s.as_of) + " "
                       + p.gettext("(the session was not closed yet)")))
     lines = [f"**{label}:** {value}" for label, value in facts]
-    return [f"# {p.esc(s.title)}", "", "  \n".join(lines), ""]
+    head = [f"# {p.esc(s.title)}", "", "  \n".join(lines), ""]
+    if s.organisation:  # who hands it over, above the title as on the report's cover
+        head = [f"*{p.esc(s.organisation)}*", "", *head]
+    return head
 
 
 def _participation(p: Phrases, r: Report) -> Lines:
@@ -273,10 +280,62 @@ def _groups(p: Phrases, r: Report) -> Lines:
         [p.gettext("Group"), p.gettext("Members")], rows, right=(1,))
 
 
+def _summary(p: Phrases, r: Report) -> Lines:
+    """Results at a glance: decisions, the top of each prioritisation, the measures."""
+    s = r.summary
+    out = ["## " + p.gettext("Results at a glance"), ""]
+    if not (s.decisions or s.priorities or s.sheets):
+        return out + [p.gettext("No decisions, prioritisations or measure sheets."), ""]
+    if s.decisions:
+        out += ["### " + p.gettext("Decisions"), ""] + table(
+            [p.gettext("Decision"), p.gettext("Result"), p.gettext("Turnout")],
+            [[p.esc(d.title) + ("" if d.group_name is None else " (" + p.gettext(
+                "Group {name}", name=d.group_name) + ")"),
+              f"**{p.esc(d.line)}**", say.turnout(p, d.voters, d.of)]
+             for d in s.decisions], right=(2,))
+    if s.priorities:
+        out += ["### " + p.gettext("Priorities"), ""]
+    for q in s.priorities:
+        head = [f"{q.activity}. {p.esc(q.title)}", p.kind(q.kind),
+                p.gettext("Turnout") + " " + say.turnout(p, q.voters, q.of)]
+        if q.group_name is not None:
+            head.insert(1, p.gettext("Group {name}", name=q.group_name))
+        rows = [[str(e.rank), p.gettext("{label} (group {group})", label=e.label,
+                                         group=e.group_name) if e.group_name is not None
+                 else p.esc(e.label), p.number(e.score)] for e in q.top]
+        out += ["**" + " · ".join(head) + "**", ""] + table(
+            [p.gettext("Rank"), p.gettext("Item"), say.score_head(p, q)],
+            rows or [["", p.gettext("None."), ""]], right=(0, 2))
+    if s.sheets:
+        out += ["### " + p.gettext("Measures"), ""] + table(
+            [p.gettext("Group"), p.gettext("Measure"), p.gettext("Lead"),
+             p.gettext("First step")],
+            [[p.esc(m.title if m.group_name is None else m.group_name), p.esc(m.measure),
+              p.esc(m.lead),
+              say.first_step(p, m.first_step)] for m in s.sheets])
+    return out
+
+
+def _roadmap(p: Phrases, r: Report) -> Lines:
+    """Every step of the measure sheets in date order (the roadmap), the undated ones last."""
+    if not r.roadmap:
+        return []
+    rows = [[when(p, e.step), p.esc(e.step.step), p.esc(e.sheet.title),
+             p.esc(e.sheet.group_name or ""), p.esc(e.sheet.lead)] for e in entries(r.roadmap)]
+    out = ["## " + p.gettext("Roadmap"), "", p.gettext(
+        "Every step of the measure sheets by date. A sheet's last dated step is its "
+        "milestone (the goal date); steps without a valid date come last."), ""]
+    out += table([p.gettext("Date"), p.gettext("Step"), p.gettext("Measure"),
+                  p.gettext("Group"), p.gettext("Lead")], rows)
+    return out
+
+
 def render_markdown(report: Report) -> str:
     p = Phrases(report.session.language, "md")
-    out = _head(p, report) + _participation(p, report) + _agenda(p, report)
+    out = _head(p, report) + _summary(p, report) + _participation(p, report)
+    out += _agenda(p, report)
     out += _groups(p, report)
+    out += _roadmap(p, report)
     for n, activity in enumerate(report.activities):
         if activity.hidden and (n == 0 or not report.activities[n - 1].hidden):
             out += ["## " + p.gettext("Hidden by the moderator"), "",

@@ -50,6 +50,7 @@ class IdeasResult:
     count: int  # ideas on the wall (merged duplicates not counted)
     hidden: int  # hidden by the moderation
     pending: int  # never approved (pre-moderation)
+    withdrawn: int  # taken back by their authors
     clusters: list[IdeaCluster]
 
 
@@ -206,6 +207,7 @@ class QaResult:
     answered: list[QuestionEntry]
     hidden: int
     pending: int
+    withdrawn: int  # taken back by who asked
 
 
 @dataclass
@@ -351,18 +353,101 @@ class SessionInfo:
     place: str | None
     mode: str  # room, online, hybrid
     moderators: list[str]
+    organisation: str | None  # who hands the documentation over (the server's setting)
+
+
+@dataclass
+class SummaryDecision:
+    """A consent vote on the first page: its result line and who took part."""
+
+    activity: int  # its number in this report
+    title: str
+    group: str | None
+    group_name: str | None
+    line: str  # ConsentResult.line
+    outcome: str  # accepted, rejected, no_quorum
+    voters: int
+    of: int | None  # who could vote (docs/archive.md); None for a group deleted later
+
+
+@dataclass
+class SummaryEntry:
+    label: str  # the item's or option's label
+    group_name: str | None  # the group the item came from (items from groups' ideas)
+    rank: int  # equal scores share a rank
+    score: float  # dots, Borda points, the first criterion's mean, or votes
+
+
+@dataclass
+class SummaryPriority:
+    """The top of one prioritisation (of one group's instance for a per-group one)."""
+
+    activity: int
+    kind: str  # dots, ranking, scale, poll
+    title: str
+    group: str | None
+    group_name: str | None
+    criterion: str | None  # scale: the label of the first criterion, which orders it
+    voters: int
+    of: int | None
+    top: list[SummaryEntry]  # at most three, best first
+
+
+@dataclass
+class SummarySheet:
+    """A measure sheet on the first page: title, lead and its earliest dated step."""
+
+    activity: int
+    title: str  # the activity's title
+    group: str | None
+    group_name: str | None
+    measure: str  # the sheet's title field ("" when not filled in)
+    lead: str  # its lead field ("" when the sheet has none or it is empty)
+    first_step: Step | None  # the step with the earliest date; None without dated steps
+
+
+@dataclass
+class Summary:
+    decisions: list[SummaryDecision]
+    priorities: list[SummaryPriority]
+    sheets: list[SummarySheet]
+
+
+@dataclass
+class RoadmapStep:
+    step: str
+    date: str  # YYYY-MM-DD; for an undated step "" or what was typed if it is no valid date
+    milestone: bool  # the last dated step of its sheet (the sheet's goal date)
+
+
+@dataclass
+class RoadmapSheet:
+    """The steps of one measure sheet (one group's instance of a per-group sheet), for the
+    roadmap (Umsetzungsfahrplan): dated steps by date, the undated ones apart."""
+
+    activity: int  # the number of the measure activity in this report
+    title: str  # the sheet's title field, else the activity's title
+    group: str | None
+    group_name: str | None
+    lead: str  # the sheet's lead field ("" when the sheet has none or it is empty)
+    start: str | None  # the date of the first dated step; None without dated steps
+    milestone: str | None  # the date of the last dated step
+    steps: list[RoadmapStep]  # dated, earliest first (equal dates in the sheet's order)
+    undated: list[RoadmapStep]  # no date or no valid one, in the sheet's order
 
 
 @dataclass
 class Report:
     schema: int
     session: SessionInfo
+    summary: Summary  # "Ergebnisse auf einen Blick", the first page
     participation: Participation
     agenda: list[PhaseReport]
     groups: list[GroupReport]
     activities: list[ActivityReport]
     notes: str
     photos: list[PhotoReport]
+    roadmap: list[RoadmapSheet]  # the measure sheets' steps on one timeline
 
     def media(self) -> list[str]:
         """The files under media/ this report shows or links: each once, sorted."""

@@ -21,6 +21,8 @@ from facilitator.archive.report import (
     Report,
     ScaleResult,
     SlidesResult,
+    Step,
+    SummaryPriority,
     WordsResult,
 )
 
@@ -76,6 +78,9 @@ def _ideas(p: Phrases, r: IdeasResult) -> list[str]:
     if r.pending:
         out.append(p.plural(r.pending, N_("{n} contribution was not approved."),
                             N_("{n} contributions were not approved.")))
+    if r.withdrawn:
+        out.append(p.plural(r.withdrawn, N_("{n} idea was withdrawn by its author."),
+                            N_("{n} ideas were withdrawn by their authors.")))
     return out
 
 
@@ -125,6 +130,10 @@ def _qa(p: Phrases, r: QaResult) -> list[str]:
     if r.pending:
         out.append(p.plural(r.pending, N_("{n} question was not approved."),
                             N_("{n} questions were not approved.")))
+    if r.withdrawn:
+        out.append(p.plural(
+            r.withdrawn, N_("{n} question was withdrawn by the person who asked it."),
+            N_("{n} questions were withdrawn by the people who asked them.")))
     return out
 
 
@@ -182,3 +191,32 @@ def value_head(p: Phrases, r: ScaleResult, value: int) -> str:
 def axis_head(p: Phrases, label: str, what: str) -> str:
     return (p.gettext("{axis}: mean", axis=label) if what == "mean"
             else p.gettext("{axis}: spread", axis=label))
+
+
+# -- the first page ("Ergebnisse auf einen Blick", summary.py) ------------------------------
+
+def turnout(p: Phrases, voters: int, of: int | None) -> str:
+    """"191 of 200": who took part of those who could (docs/archive.md, "summary")."""
+    if of is None:
+        return p.plural(voters, N_("{n} person"), N_("{n} people"))
+    return p.gettext("{voters} of {total}", voters=p.ready(str(voters)),
+                     total=p.ready(str(of)))
+
+
+# The head of a prioritisation's score column, by kind (a table, so that message extraction
+# sees only the messages, not the dictionary's keys).
+SCORE_HEADS = {"dots": N_("Dots"), "ranking": N_("Points")}
+
+
+def score_head(p: Phrases, entry: SummaryPriority) -> str:
+    """The column of a prioritisation's score on the first page."""
+    if entry.kind == "scale":
+        return axis_head(p, entry.criterion or "", "mean")
+    return p.gettext(SCORE_HEADS.get(entry.kind, N_("Votes")))
+
+
+def first_step(p: Phrases, step: Step | None) -> str:
+    """"31.03.2027: Machbarkeitsstudie beauftragen", or a dash."""
+    if step is None:
+        return p.ready("–")
+    return p.gettext("{date}: {step}", date=p.date(step.date), step=step.step)

@@ -18,10 +18,14 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from facilitator.domain.model import Event
 from facilitator.store.base import Store
 from facilitator.store.blobs import FileBlobs
+
+if TYPE_CHECKING:  # the writers are imported when a session closes (_write)
+    from facilitator.archive.branding import Branding
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +50,14 @@ class Archiver:
     """Writes the documentation of sessions into `<sessions_dir>/<session id>/`."""
 
     def __init__(self, store: Store, sessions_dir: Path, timezone: str = "Europe/Berlin",
-                 blobs: FileBlobs | None = None) -> None:
+                 blobs: FileBlobs | None = None, branding: Branding | None = None) -> None:
         self.store = store
         self.sessions_dir = Path(sessions_dir)
         self.timezone = timezone
         # Uploaded files: the archive copies those its report shows (store/blobs.py).
         self.blobs = blobs
+        # The organisation's name and logo at the top of every report (archive/branding.py).
+        self.branding = branding
         self._locks: dict[str, asyncio.Lock] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -80,7 +86,8 @@ class Archiver:
             if not events:
                 raise UnknownSession(session)
             blobs = self.blobs.folder(session) if self.blobs is not None else None
-            return await asyncio.to_thread(_write, events, folder, self.timezone, blobs)
+            return await asyncio.to_thread(_write, events, folder, self.timezone, blobs,
+                                           self.branding)
 
     async def zip_bytes(self, session: str) -> bytes:
         """The zip of the folder, written first when there is none yet. Under the session's
@@ -130,13 +137,13 @@ class Archiver:
 
 
 def _write(events: Sequence[Event], folder: Path, timezone: str,
-           blobs: Path | None) -> list[Path]:
+           blobs: Path | None, branding: Branding | None = None) -> list[Path]:
     # Imported here: the writers load their templates, which the live side needs only once
     # a session closes, and the CLI's other commands never.
     from facilitator.archive import write_archive
 
     folder.mkdir(parents=True, exist_ok=True)
-    paths = write_archive(events, folder, timezone=timezone, blobs=blobs)
+    paths = write_archive(events, folder, timezone=timezone, blobs=blobs, branding=branding)
     # A PDF of an earlier report would contradict the new one; `facilitator archive --pdf`
     # makes a fresh one.
     stale = folder / PDF

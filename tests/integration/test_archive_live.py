@@ -64,7 +64,7 @@ class Recorder:
         self.lock = threading.Lock()
 
     def __call__(self, events: Sequence[Event], folder: Path, timezone: str,
-                 blobs: Path | None) -> list[Path]:
+                 blobs: Path | None, branding: object = None) -> list[Path]:
         began = time.monotonic()
         time.sleep(self.seconds)
         with self.lock:
