@@ -153,8 +153,12 @@ def depends_on_group(state: SessionState, event: Event) -> bool:
     return activity is not None and activity.per_group
 
 
-def _gone(state: SessionState, event: Event) -> bool:
-    """Whether the phase, activity or photo an event is about no longer exists."""
+def gone(state: SessionState, event: Event) -> bool:
+    """Whether the phase, activity or photo an event is about no longer exists (and the
+    event is not its deletion): so it can be when the events of a log are encoded again
+    against the state of the whole log (live/fanout.py, encode_replayed)."""
+    if event.type in {"activity.deleted", "phase.deleted", "photo.removed"}:
+        return False
     d, family = event.data, event.type.split(".", 1)[0]
     if family == "phase":
         return d["phase"] not in state.phases
@@ -207,11 +211,6 @@ def project(state: SessionState, event: Event, audience: Audience,
     if t == "activity.deleted":
         # Only an untouched activity is deleted: never activated, so only moderators held it.
         return dict(d) if moderator else None
-    if _gone(state, event):
-        # Recent events are encoded again against the state of the whole log when a session
-        # is loaded (live/runtime.py, for replays): a phase, activity or photo deleted later
-        # is in no view. A client that resumes gets the deletion after this; it never held it.
-        return None
     if t.startswith("phase."):
         out: dict[str, Any] = {"phase": state.phases[d["phase"]].view(moderator),
                                "current": state.phase}

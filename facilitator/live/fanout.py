@@ -47,6 +47,17 @@ def encode_event(state: SessionState, event: Event) -> Messages:
     return out
 
 
+def encode_replayed(state: SessionState, event: Event) -> Messages:
+    """An event of the log encoded again when a session is loaded, for replays to clients
+    that resume: against the state of the whole log, in which a phase, activity or photo it
+    is about may be gone since. Then it is for no one: a client that resumes gets the
+    deletion after it. (At commit nothing is gone: each event is encoded right after it is
+    applied, so the fan-out never needs this check.)"""
+    if views.gone(state, event):
+        return dict.fromkeys(["moderator", "presenter", *participant_channels(state)])
+    return encode_event(state, event)
+
+
 def _channels(state: SessionState, audience: Audience, group: str | None) -> list[str]:
     if audience != "participant":
         return [audience]
