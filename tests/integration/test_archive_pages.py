@@ -11,7 +11,6 @@ import os
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pypdfium2
@@ -19,36 +18,18 @@ import pytest
 
 from facilitator.archive import build_report, write_archive
 from facilitator.archive.html import css_string, render_html
-from facilitator.domain.model import Actor, Command, Event
-from facilitator.domain.session import SessionState, new_session
+from facilitator.domain.model import Event
 from facilitator.live.archiving import chromium, render_pdf
+from tests.domain_log import Log
 
 HOSTILE = 'Zukunft "Mobilität" \\ </style> } { ; @import url(x); <b>fett</b> & Ende'
 START = 1_800_000_000.0  # the session runs within the hour after this
 DAY = datetime.fromtimestamp(START, ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
 
 
-class Log:
-    def __init__(self, title: str) -> None:
-        kind, data = new_session("pages", "ACEFHJ", title, names=False)
-        self.events = [Event(1, kind, data, START)]
-        self.state = SessionState.from_events(self.events)
-
-    def run(self, role: str, type_: str, who: str | None = None,
-            **args: object) -> dict[str, Any]:
-        actor = Actor(role, who)  # type: ignore[arg-type]
-        at = self.events[-1].at + 60
-        decision = self.state.decide(Command(type_, args, actor, at))
-        for name, data in decision.events:
-            event = Event(self.state.seq + 1, name, data, at)
-            self.state.apply(event)
-            self.events.append(event)
-        return decision.result
-
-
 def workshop(title: str, polls: int = 4) -> list[Event]:
     """A session whose report prints on several pages: a page per activity."""
-    log = Log(title)
+    log = Log(title, ident="pages")
     ids = [log.run("moderator", "activity.create", kind="poll", title=f"Frage {n}",
                    config={"options": ["Ja", "Nein", "Vielleicht"]})["activity"]
            for n in range(1, polls + 1)]

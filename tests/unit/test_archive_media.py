@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from facilitator.archive import write_archive, zip_archive
-from facilitator.domain.model import Actor, Command, Event
-from facilitator.domain.session import SessionState, new_session
+from facilitator.domain.session import SessionState
+from tests.domain_log import Log
 
 HOSTILE = '<script>alert(1)</script> & "Input" [x](javascript:alert(1))'
 
@@ -24,25 +24,6 @@ def blob(folder: Path, data: bytes, ext: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return name
-
-
-class Log:
-    """A session driven through the domain, as the runtime would, with times."""
-
-    def __init__(self) -> None:
-        kind, data = new_session("lab", "ACEFHJ", "Klimalabor", names=False)
-        self.events = [Event(1, kind, data, 1_800_000_000.0)]
-        self.state = SessionState.from_events(self.events)
-
-    def run(self, role: str, type_: str, who: str | None = None, **args: object) -> dict:
-        actor = Actor(role, who)  # type: ignore[arg-type]
-        at = self.events[-1].at + 60
-        decision = self.state.decide(Command(type_, args, actor, at))
-        for name, data in decision.events:
-            event = Event(self.state.seq + 1, name, data, at)
-            self.state.apply(event)
-            self.events.append(event)
-        return decision.result
 
 
 @pytest.fixture()

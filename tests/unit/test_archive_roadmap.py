@@ -12,7 +12,6 @@ import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -29,8 +28,7 @@ from facilitator.archive.roadmap import (
     wrap,
 )
 from facilitator.domain.errors import Invalid
-from facilitator.domain.model import Actor, Command, Event
-from facilitator.domain.session import SessionState, new_session
+from tests.domain_log import Log as DomainLog
 
 SCRIPT = "<script>alert(1)</script>"
 TITLE = f'{SCRIPT} Wärmenetz | *Nord* "Ost"'
@@ -40,27 +38,8 @@ LONG = ("Gesamtfahrplan für die klimaneutrale Verwaltung mit Beteiligung aller 
         "Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung und mehr")
 
 
-class Log:
-    """A session driven through the domain, as the runtime would, with times."""
-
-    def __init__(self, language: str = "de") -> None:
-        kind, data = new_session("lab", "ACEFHJ", "Klimalabor", language, names=False)
-        self.events = [Event(1, kind, data, 1_800_000_000.0)]
-        self.state = SessionState.from_events(self.events)
-
-    def run(self, role: str, type_: str, who: str | None = None,
-            **args: object) -> dict[str, Any]:
-        actor = Actor(role, who)  # type: ignore[arg-type]
-        at = self.events[-1].at + 60
-        decision = self.state.decide(Command(type_, args, actor, at))
-        for name, data in decision.events:
-            self.append(name, data)
-        return decision.result
-
-    def append(self, name: str, data: dict[str, Any]) -> None:
-        event = Event(self.state.seq + 1, name, data, self.events[-1].at + 60)
-        self.state.apply(event)
-        self.events.append(event)
+class Log(DomainLog):
+    """The shared log, with the sheet edits of these tests."""
 
     def edit(self, activity: str, field: str, value: object, group: str | None = None) -> None:
         if group is None:
@@ -79,7 +58,7 @@ def scene(language: str = "de") -> Log:
     """Two groups fill in a per-group sheet, the plenary a second one; a third stays
     without steps. The second group's steps carry a date no calendar has (a log written by
     hand or before dates were checked: the domain refuses it, see below)."""
-    log = Log(language)
+    log = Log(language=language)
     one = log.run("moderator", "group.create", name=GROUP)["group"]
     two = log.run("moderator", "group.create", name="Energie")["group"]
     per_group = log.run("moderator", "activity.create", kind="measure", title="Fahrplan",
