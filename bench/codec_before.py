@@ -1,5 +1,5 @@
 """The hand-written parser and encoder of the wire protocol before issue 9: facilitator/live/
-protocol.py of commit 81a822f with the current protocol version (1.2) and event type
+protocol.py of commit 81a822f with the current protocol version (1.3) and event type
 phase.ended, the last state before its messages became msgspec types (live/messages.py). Kept
 only so that bench/codec.py can compare the two, and tests/unit/test_messages.py can hold the
 new parser to the old one's answers; the server does not use it."""
@@ -18,7 +18,7 @@ from facilitator.domain.model import valid_unicode
 
 # The version of today's protocol (live/protocol.py), so that hellos compare: 1.1 and 1.2
 # changed no message's encoding (docs/protocol.md, "Versions").
-VERSION = "1.2"
+VERSION = "1.3"
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Nesting a message may have: a command's deepest value (a sheet's rows, a config's items) is

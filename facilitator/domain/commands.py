@@ -13,7 +13,13 @@ from facilitator.domain.activities.base import ANY_STATUS, Activity, Status
 from facilitator.domain.activities.items import MAX_ITEMS, Item, resolve, top
 from facilitator.domain.errors import N_, ActivityClosed, Invalid, LimitReached, NotFound
 from facilitator.domain.limits import Limits
-from facilitator.domain.model import Command, Decision, clean_text, optional_name
+from facilitator.domain.model import (
+    ORGANISATION_LIMIT,
+    Command,
+    Decision,
+    clean_text,
+    optional_name,
+)
 from facilitator.domain.plan_sources import KEY
 
 if TYPE_CHECKING:
@@ -31,6 +37,7 @@ Handler = Callable[["SessionState", Command], Decision]
 def new_session(
     ident: str, code: str, title: Any, language: Any = "de", names: Any = False,
     place: Any = None, moderators: Any = None, limits: Limits | None = None,
+    organisation: Any = None,
 ) -> tuple[str, dict[str, Any]]:
     """The first event of every session's log."""
     if language not in LANGUAGES:
@@ -46,6 +53,8 @@ def new_session(
         if not isinstance(moderators, list) or len(moderators) > 10:
             raise Invalid(N_("Name at most {limit} moderators."), limit=10)
         data["moderators"] = [clean_text(name, 80, "moderators") for name in moderators]
+    if organisation is not None and (not isinstance(organisation, str) or organisation.strip()):
+        data["organisation"] = clean_text(organisation, ORGANISATION_LIMIT, "organisation")
     if limits is not None:
         data["limits"] = limits.view()
     return ("session.created", data)
@@ -162,28 +171,38 @@ def _plan_key(state: SessionState, key: Any) -> str | None:
     return key
 
 
-def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
-    def one(source: Activity, take: str) -> list[Item] | None:
-        kind = KINDS[source.kind]
-        if take.startswith("top:"):
-            ranked = kind.ranked(source)
-            return None if ranked is None else top(ranked, int(take[4:]))
-        return kind.source_items(source, take)
+def _take(source: Activity, take: str) -> list[Item] | None:
+    kind = KINDS[source.kind]
+    if take.startswith("top:"):
+        ranked = kind.ranked(source)
+        return None if ranked is None else top(ranked, int(take[4:]))
+    return kind.source_items(source, take)
 
+
+def candidates(state: SessionState, ident: str, take: str) -> list[list[Item]] | None:
+    """What a source gives for `take` before a vote's limit of MAX_ITEMS: one list, or one
+    per group of a per-group source (in group order, top:<n> within each group, every item
+    marked with its group); None when the source cannot give such items. The archive asks
+    it too, to say how many of a wall's ideas a vote left out and why."""
+    source = state.activities[ident]
+    if not source.per_group:
+        found = _take(source, take)
+        return None if found is None else [found]
+    per_group: list[list[Item]] = []
+    for group in [*state.groups, *(g for g in source.groups if g not in state.groups)]:
+        found = _take(state.instance(source, group), take)
+        if found is None:
+            return None
+        per_group.append([{**item, "group": group} for item in found])
+    return per_group
+
+
+def _lookup(state: SessionState) -> Callable[[str, str], list[Item] | None]:
     def lookup(ident: str, take: str) -> list[Item] | None:
-        source = state.activities[ident]
-        if source.status == "draft":
+        if state.activities[ident].status == "draft":
             raise Invalid(N_("The source activity has not run yet."))
-        if not source.per_group:
-            return one(source, take)
-        # From every group, in group order (top:<n> within each group), marked with it.
-        per_group: list[list[Item]] = []
-        for group in [*state.groups, *(g for g in source.groups if g not in state.groups)]:
-            found = one(state.instance(source, group), take)
-            if found is None:
-                return None
-            per_group.append([{**item, "group": group} for item in found])
-        return fair_share(per_group, MAX_ITEMS)
+        found = candidates(state, ident, take)
+        return None if found is None else fair_share(found, MAX_ITEMS)
     return lookup
 
 

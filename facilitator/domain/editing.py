@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from facilitator.domain import next_steps
 from facilitator.domain.activities import KINDS, Activity
 from facilitator.domain.agenda import Phase
 from facilitator.domain.errors import (
@@ -27,7 +28,7 @@ from facilitator.domain.errors import (
     SessionStateError,
 )
 from facilitator.domain.media import PHOTO_POLICIES
-from facilitator.domain.model import Command, Decision, clean_text
+from facilitator.domain.model import ORGANISATION_LIMIT, Command, Decision, clean_text
 
 if TYPE_CHECKING:
     from facilitator.domain.session import SessionState
@@ -177,6 +178,8 @@ def _deletable(state: SessionState, activity: Activity, along: Iterable[str] = (
         raise Invalid(HIDE_INSTEAD)
     if any(photo.activity == activity.id for photo in state.photos.values()):
         raise Invalid(N_("Photos belong to this activity: remove them first."))
+    if next_steps.names(state, activity=activity.id):
+        raise Invalid(N_("A next step comes from this activity: change or delete it first."))
 
 
 def delete(state: SessionState, command: Command) -> Decision:
@@ -297,6 +300,12 @@ def update_session(state: SessionState, command: Command) -> Decision:
         changes["place"] = (None if place is None or (isinstance(place, str) and not
                                                        place.strip())
                             else clean_text(place, PLACE_LIMIT, "place"))
+    if "organisation" in args:
+        organisation = args["organisation"]
+        changes["organisation"] = (
+            None if organisation is None or (isinstance(organisation, str)
+                                             and not organisation.strip())
+            else clean_text(organisation, ORGANISATION_LIMIT, "organisation"))
     if "moderators" in args:
         changes["moderators"] = _moderators(args["moderators"])
     if "photos" in args:
@@ -312,6 +321,7 @@ def update_session(state: SessionState, command: Command) -> Decision:
                           choices=", ".join(LANGUAGES))
         changes["language"] = args["language"]
     now = {"title": state.title, "place": state.place, "moderators": state.moderators,
+           "organisation": state.organisation,
            "photos": state.photo_policy, "names": state.names, "language": state.language}
     changes = {k: v for k, v in changes.items() if now[k] != v}
     if state.status != "draft":
@@ -332,6 +342,7 @@ def apply(state: SessionState, kind: str, d: dict[str, Any]) -> None:
     """Apply one of EVENTS."""
     if kind == "session.updated":
         for key, attribute in (("title", "title"), ("place", "place"),
+                               ("organisation", "organisation"),
                                ("moderators", "moderators"), ("photos", "photo_policy"),
                                ("names", "names"), ("language", "language")):
             if key in d:

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from facilitator.domain import next_steps
 from facilitator.domain.errors import N_, Invalid, LimitReached, NotFound
 from facilitator.domain.model import Command, Decision, clean_text
 
@@ -90,6 +91,8 @@ def rename(state: SessionState, command: Command) -> Decision:
 
 def delete(state: SessionState, command: Command) -> Decision:
     group = _group(state, command.args.get("group"))
+    if next_steps.names(state, group=group):
+        raise Invalid(N_("A next step comes from this group: change or delete it first."))
     return Decision([("group.deleted", {"group": group})])
 
 

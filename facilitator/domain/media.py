@@ -1,10 +1,12 @@
-"""Files in a session: the deck of a slides activity and photos of the room's work.
+"""Files in a session: the deck of a slides activity, photos of the room's work, and the logo
+at the top of its documentation.
 
 The upload routes (facilitator/web/media.py) check and convert a file, store it as a blob and
 then submit ``slides.attach`` or ``photo.add``: commands of the domain like every other, so
 the event that adds a file names it, and the log and the archive tell who added what when.
-Neither command is a message of the WebSocket protocol, so no client can name files the server
-did not make; ``photo.remove`` is one (the moderator takes a photo down).
+The logo route submits ``session.logo`` likewise. None of these is a message of the WebSocket
+protocol, so no client can name files the server did not make; ``photo.remove`` is one (the
+moderator takes a photo down).
 """
 
 from __future__ import annotations
@@ -133,9 +135,20 @@ def project(state: SessionState, kind: str, d: dict[str, Any],
     return {"photo": d["photo"]}
 
 
+def set_logo(state: SessionState, command: Command) -> Decision:
+    """The session's own logo for its documentation (a PNG the logo route made), or None:
+    the server's."""
+    logo = command.args.get("logo")
+    if logo is not None:
+        logo = blob_name(logo, "png")
+    if logo == state.logo:
+        return Decision(result={"logo": logo})
+    return Decision([("session.logo_set", {"logo": logo})], {"logo": logo})
+
+
 def blobs_of(state: SessionState) -> set[str]:
     """The names of every file the session's current state refers to."""
-    names: set[str] = set()
+    names: set[str] = set() if state.logo is None else {state.logo}
     for photo in state.photos.values():
         names |= {photo.image, photo.thumb}
     for activity in state.activities.values():
@@ -146,6 +159,9 @@ def blobs_of(state: SessionState) -> set[str]:
     return names
 
 
-HANDLERS = {"slides.attach": attach_slides, "photo.add": add_photo, "photo.remove": remove_photo}
+HANDLERS = {"slides.attach": attach_slides, "photo.add": add_photo, "photo.remove": remove_photo,
+            "session.logo": set_logo}
+# Events after which a file may be named by nothing any more (the runtime collects it then).
+FREES = frozenset({"photo.removed", "session.logo_set"})
 # Commands only the server's own routes submit: not messages of the WebSocket protocol.
-INTERNAL = frozenset({"slides.attach", "photo.add"})
+INTERNAL = frozenset({"slides.attach", "photo.add", "session.logo"})

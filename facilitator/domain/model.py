@@ -67,7 +67,12 @@ def iso(at: float) -> str:
 
 # Names of fields people fill in; refusals name them in the reader's language. Other field
 # names (settings of a plan) stay as they are written in the plan.
-FIELD_LABELS = (N_("text"), N_("title"), N_("prompt"), N_("name"), N_("options"))
+FIELD_LABELS = (N_("text"), N_("title"), N_("prompt"), N_("name"), N_("options"),
+                N_("answer"), N_("what"), N_("who"), N_("due"))
+
+
+# Who hands a session's documentation over (session.created, session.update, plans).
+ORGANISATION_LIMIT = 120
 
 
 def clean_text(value: Any, limit: int, name: str, *, multiline: bool = False) -> str:

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
-from facilitator.domain.model import clean_text
+from facilitator.domain.model import ORGANISATION_LIMIT, clean_text
 from facilitator.domain.plan_groups import read_groups
 from facilitator.domain.plan_lines import (
     Positions,
@@ -132,6 +132,7 @@ class _Reader:
             group_choice=group_choice,
             place=self.text_of(data, (), "place", PLACE_LIMIT),
             moderators=self.moderators(data.get("moderators")),
+            organisation=self.text_of(data, (), "organisation", ORGANISATION_LIMIT),
         )
 
     def moderators(self, value: Any) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ def plan_of(state: SessionState) -> Plan:
     return Plan(title=state.title, language=state.language, names=state.names,
                 phases=tuple(phases), groups=groups,
                 group_choice=state.group_choice and bool(groups), place=state.place or "",
-                moderators=tuple(state.moderators))
+                moderators=tuple(state.moderators), organisation=state.organisation or "")
 
 
 def _written(state: SessionState) -> set[str]:
@@ -195,4 +195,5 @@ def normalised(plan: Plan) -> Plan:
     return Plan(plan.title, plan.language, plan.names, plan.slug,
                 tuple(Phase(p.title, p.minutes, p.notes, tuple(spec(a) for a in p.activities),
                             p.timer) for p in plan.phases),
-                plan.groups, plan.group_choice, plan.place, plan.moderators)
+                plan.groups, plan.group_choice, plan.place, plan.moderators,
+                plan.organisation)

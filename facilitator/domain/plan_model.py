@@ -22,8 +22,8 @@ MAX_PHASES = 50
 MAX_ACTIVITIES = 100
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
-ROOT_KEYS = ("title", "language", "names", "slug", "place", "moderators", "groups",
-             "group_choice", "phases")
+ROOT_KEYS = ("title", "language", "names", "slug", "place", "organisation", "moderators",
+             "groups", "group_choice", "phases")
 # As the server checks them in session.created (domain/commands.py, new_session).
 PLACE_LIMIT = 200
 MODERATOR_LIMIT = 80
@@ -136,6 +136,8 @@ class Plan:
     # For the documentation: where the workshop takes place ("" when not said) and who leads.
     place: str = ""
     moderators: tuple[str, ...] = ()
+    # Who hands the documentation over ("": the server's setting `organisation`).
+    organisation: str = ""
 
     @property
     def activities(self) -> tuple[ActivitySpec, ...]:

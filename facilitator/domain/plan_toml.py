@@ -17,6 +17,8 @@ def dump_plan(plan: Plan) -> str:
         out.append(f"slug = {_toml(plan.slug)}")
     if plan.place:
         out.append(f"place = {_toml(plan.place)}")
+    if plan.organisation:
+        out.append(f"organisation = {_toml(plan.organisation)}")
     if plan.moderators:
         out.append(f"moderators = {_toml(list(plan.moderators))}")
     if plan.groups:

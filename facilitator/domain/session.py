@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from facilitator.domain import agenda, editing, media, views
 from facilitator.domain import groups as grouping
+from facilitator.domain import next_steps as steps
 from facilitator.domain.activities import COMMANDS, KINDS, Activity
 from facilitator.domain.activities.base import IdSource, Kind
 from facilitator.domain.agenda import Phase, Timer
@@ -43,6 +44,7 @@ __all__ = ["PROMPT_LIMIT", "TITLE_LIMIT", "SessionState", "new_session"]
 _PREPARE: frozenset[SessionStatus] = frozenset({"draft", "open", "live"})
 _RUNNING: frozenset[SessionStatus] = frozenset({"open", "live"})
 _LIVE: frozenset[SessionStatus] = frozenset({"live"})
+_RECORD: frozenset[SessionStatus] = frozenset({"open", "live", "closed"})
 _MOD: frozenset[Role] = frozenset({"moderator"})
 _SYSTEM: frozenset[Role] = frozenset({"system"})
 _PARTICIPANT: frozenset[Role] = frozenset({"participant"})
@@ -103,6 +105,12 @@ SESSION_RULES: dict[str, SessionRule] = {
     "slides.attach": SessionRule(_MOD, _PREPARE),
     "photo.add": SessionRule(_MOD | _PARTICIPANT, _PREPARE),
     "photo.remove": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
+    # The logo route only; after the close too (the documentation is written again).
+    "session.logo": SessionRule(_MOD, frozenset({"draft", "open", "live", "closed"})),
+    # Next steps for the documentation (domain/next_steps.py): also after closing.
+    "nextstep.add": SessionRule(_MOD, _RECORD),
+    "nextstep.update": SessionRule(_MOD, _RECORD),
+    "nextstep.delete": SessionRule(_MOD, _RECORD),
 }
 # Activity commands of the kinds need a live session for participants; the moderator may
 # moderate while the session is open or live.
@@ -110,6 +118,8 @@ KIND_SESSION_STATES: dict[Role, frozenset[SessionStatus]] = {
     "participant": _LIVE,
     "moderator": _RUNNING,
 }
+# Those a kind lets the moderator send after the session closed too (Kind.after_close).
+_CLOSED: frozenset[SessionStatus] = frozenset({"closed"})
 
 COMMAND_TYPES: tuple[str, ...] = tuple(SESSION_RULES) + tuple(COMMANDS)
 
@@ -165,11 +175,16 @@ class SessionState:
     notes: str = ""  # the moderator's closing notes, for the documentation
     place: str | None = None
     moderators: list[str] = field(default_factory=list)
+    # Who hands the documentation over; None: the server's setting (`organisation`).
+    organisation: str | None = None
+    logo: str | None = None  # the session's own logo (a blob: a PNG); None: the server's
     counters: dict[str, int] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     screen: Screen = field(default_factory=Screen)
     photos: dict[str, media.Photo] = field(default_factory=dict)
     photo_policy: str = "members"  # who may send photos from phones (media.PHOTO_POLICIES)
+    # The moderator's next steps for the documentation, in the order recorded.
+    next_steps: dict[str, steps.NextStep] = field(default_factory=dict)
 
     # -- building ------------------------------------------------------------------------
 
@@ -182,6 +197,7 @@ class SessionState:
         d = first.data
         state = cls(d["id"], d["code"], d["title"], d["language"], d["names"], first.at, seq=1,
                     place=d.get("place"), moderators=list(d.get("moderators", [])),
+                    organisation=d.get("organisation"),
                     limits=Limits.of(d.get("limits")))
         for event in stream:
             state.apply(event)
@@ -213,6 +229,8 @@ class SessionState:
             self.notes = d["notes"]
         elif event.type == "session.limits_set":
             self.limits = Limits.of(d["limits"])
+        elif event.type == "session.logo_set":
+            self.logo = d["logo"]
         elif event.type == "session.screen_set":
             self.screen = Screen.of(d["screen"])
         elif event.type == "participant.renamed":
@@ -223,6 +241,8 @@ class SessionState:
             agenda.apply(self, event.type, d, event.at)
         elif family == "photo":
             media.apply(self, event.type, d, event.at)
+        elif event.type in steps.EVENTS:
+            steps.apply(self, event.type, d, event.at)
         elif family in {"group", "groups"} or event.type == "participant.where":
             grouping.apply(self, event.type, d)
         elif event.type == "activity.created":
@@ -277,6 +297,8 @@ class SessionState:
                 raise Forbidden(N_("Only the moderator who owns the session can delete it."))
             if command.type in media.HANDLERS:
                 return media.HANDLERS[command.type](self, command)
+            if command.type in steps.HANDLERS:
+                return steps.HANDLERS[command.type](self, command)
             return HANDLERS[command.type](self, command)
         kind = COMMANDS.get(command.type)
         if kind is None:
@@ -285,7 +307,10 @@ class SessionState:
         if role not in rule.roles:
             raise Forbidden(N_("Only participants can do this.") if role == "moderator"
                             else N_("Only the moderation can do this."))
-        if self.status not in KIND_SESSION_STATES.get(role, frozenset()):
+        states = KIND_SESSION_STATES.get(role, frozenset())
+        if role == "moderator" and command.type in kind.after_close:
+            states = states | _CLOSED
+        if self.status not in states:
             raise SessionStateError(STATE_MESSAGES[self.status])
         activity = self.activity_of(command, role)
         if activity.kind != kind.name:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from facilitator.domain import media
+from facilitator.domain import media, next_steps
 from facilitator.domain.activities import KINDS, Activity
 from facilitator.domain.model import Audience, Event, iso
 
@@ -112,6 +112,7 @@ def session_view(state: SessionState, audience: Audience,
         "id": state.id, "code": state.code, "title": state.title, "language": state.language,
         "status": state.status, "names": state.names, "current": state.current,
         "created": iso(state.created), "place": state.place, "moderators": state.moderators,
+        "organisation": state.organisation,
         "participants": participants_view(state, audience),
         "groups": _groups(state, audience), "choice": state.group_choice,
         "phases": [p.view(moderator) for p in state.phases.values()],
@@ -120,7 +121,8 @@ def session_view(state: SessionState, audience: Audience,
         "activities": [activity_view(state, a, audience, group)
                        for a in state.activities.values() if shown(a, audience)],
         "photo_policy": state.photo_policy,
-        **({"notes": state.notes, "limits": state.limits.view()} if moderator else {}),
+        **({"notes": state.notes, "limits": state.limits.view(),
+            "next_steps": next_steps.view(state), "logo": state.logo} if moderator else {}),
         **({"screen": state.screen.view()} if audience != "participant" else {}),
         "photos": [photo.view(audience) for photo in state.photos.values()],
     }
@@ -191,7 +193,7 @@ def project(state: SessionState, event: Event, audience: Audience,
     if t == "participant.renamed":
         return ({"participant": {"id": d["participant"], "name": d["name"]}}
                 if moderator else None)
-    if t in {"session.noted", "session.limits_set"}:
+    if t in {"session.noted", "session.limits_set", "session.logo_set"}:
         return dict(d) if moderator else None
     if t == "session.screen_set":
         return dict(d) if audience != "participant" else None
@@ -220,6 +222,8 @@ def project(state: SessionState, event: Event, audience: Audience,
         return out
     if t.startswith("photo."):
         return media.project(state, t, d, audience)
+    if t in next_steps.EVENTS:
+        return dict(d) if moderator else None  # the moderation's and the documentation's
     if t.startswith("timer."):
         return {"timer": state.timer.view() if state.timer else None}
     activity = state.activities[d["activity"]]

@@ -56,7 +56,8 @@ EVENT_TYPES = (
     "consent.voted", "words.submitted", "words.hidden", "words.restored",
     "question.asked", "question.withdrawn", "question.upvoted", "question.answered",
     "question.hidden", "question.restored", "question.pinned", "question.approved",
-    "slides.attached", "slides.shown", "photo.added", "photo.removed",
+    "slides.attached", "slides.shown", "photo.added", "photo.removed", "session.logo_set",
+    "nextstep.added", "nextstep.updated", "nextstep.deleted",
 )
 
 # -- field types ------------------------------------------------------------------------------
@@ -206,6 +207,7 @@ class OnActivity(Command, tag=False):
 class SessionUpdate(Command, tag="session.update"):
     title: str | UnsetType = UNSET
     place: str | None | UnsetType = UNSET
+    organisation: str | None | UnsetType = UNSET
     moderators: StrList | UnsetType = UNSET
     names: bool | UnsetType = UNSET
     language: str | UnsetType = UNSET
@@ -368,6 +370,7 @@ class QuestionUpvote(OnQuestion, tag="question.upvote", kw_only=True):
 
 class QuestionAnswer(OnQuestion, tag="question.answer", kw_only=True):
     answered: bool | UnsetType = UNSET
+    answer: str | UnsetType = UNSET  # protocol 1.3; "" removes a recorded answer
 
 
 class QuestionPin(OnQuestion, tag="question.pin", kw_only=True):
@@ -387,8 +390,35 @@ class SlidesShow(OnActivity, tag="slides.show", kw_only=True):
 class PhotoRemove(Command, tag="photo.remove"):
     photo: str
 
-# slides.attach and photo.add are commands of the domain that only the upload routes submit
-# (facilitator/web/media.py): they are not messages, so no client can name a stored file.
+
+# -- next steps for the documentation (protocol 1.3) --------------------------------------------
+
+
+class NextStepAdd(Command, tag="nextstep.add"):
+    what: str | UnsetType = UNSET
+    who: str | UnsetType = UNSET
+    due: str | UnsetType = UNSET  # "" or YYYY-MM-DD
+    activity: str | None | UnsetType = UNSET
+    group: str | None | UnsetType = UNSET
+
+
+class NextStepUpdate(Command, tag="nextstep.update"):
+    """The whole step anew: a field left out is empty (who, due) or none (activity, group)."""
+
+    step: str
+    what: str | UnsetType = UNSET
+    who: str | UnsetType = UNSET
+    due: str | UnsetType = UNSET
+    activity: str | None | UnsetType = UNSET
+    group: str | None | UnsetType = UNSET
+
+
+class NextStepDelete(Command, tag="nextstep.delete"):
+    step: str
+
+# slides.attach, photo.add and session.logo are commands of the domain that only the upload
+# routes submit (facilitator/web/media.py): they are not messages, so no client can name a
+# stored file.
 
 
 # -- server → client --------------------------------------------------------------------------

@@ -28,7 +28,8 @@ async def create_from_plan(registry: Registry, plan: Plan,
     """
     runtime = await registry.create(plan.title, plan.language, plan.names, ident=ident,
                                     place=plan.place or None,
-                                    moderators=list(plan.moderators) or None)
+                                    moderators=list(plan.moderators) or None,
+                                    organisation=plan.organisation or None)
     for name in plan.groups:
         await _submit(runtime, "group.create", name=name)
     if plan.group_choice:

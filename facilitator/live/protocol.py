@@ -40,9 +40,9 @@ MAX_INT = messages.MAX_INT
 
 # 1.1: a resumed hello's seq is the point its replay starts from; every change of state is
 # an event; command ids per credential. 1.2: the plan editor (activity.update, .delete, .hide,
-# .move, .duplicate, phase.delete, .move, session.update) and files (docs/protocol.md,
-# "Versions").
-VERSION = "1.2"
+# .move, .duplicate, phase.delete, .move, session.update) and files. 1.3: next steps
+# (nextstep.add, .update, .delete) and the answer to a question (docs/protocol.md, "Versions").
+VERSION = "1.3"
 MAX_FRAME = 16 * 1024
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Nesting a message may have: a command's deepest value (a sheet's rows, a config's items) is

@@ -76,14 +76,14 @@ class Registry:
 
     async def create(self, title: Any, language: Any = "de", names: Any = False,
                      ident: str | None = None, place: Any = None,
-                     moderators: Any = None) -> SessionRuntime:
+                     moderators: Any = None, organisation: Any = None) -> SessionRuntime:
         """A new session in draft; raises Invalid for a bad title or language."""
         at = time.time()
         for _ in range(20):
             code = new_code(self._random)
             slug = ident or f"{slugify(str(title))}-{code.lower()}"
             kind, data = new_session(slug, code, title, language, names, place, moderators,
-                                     self.limits)
+                                     self.limits, organisation)
             first = Event(1, kind, data, at)
             record = SessionRecord(slug, code, data["title"], "draft", at)
             try:

@@ -19,6 +19,7 @@ from typing import Any
 from facilitator.domain import views
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
+from facilitator.domain.media import FREES
 from facilitator.domain.model import Audience, Command, Event, valid_unicode
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
@@ -238,7 +239,7 @@ class SessionRuntime(Connections):
             self.on_closed(self.state.id)
         if events and self.state.status == "deleted" and self.on_deleted is not None:
             self.on_deleted(self.state.id)  # a deleted session takes no further events
-        if self.on_removed is not None and any(e.type == "photo.removed" for e in events):
+        if self.on_removed is not None and any(e.type in FREES for e in events):
             self.on_removed(self.state)
 
     async def _decide(self, command: Command, work: _Batch) -> dict[str, Any]:

@@ -28,12 +28,14 @@ from msgspec import Meta, Struct
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 
+from facilitator.archive.branding import LOGO_BYTES
 from facilitator.domain.errors import N_, Refusal
 from facilitator.domain.model import Actor, Command
 from facilitator.domain.session import SESSION_RULES, STATE_MESSAGES
 from facilitator.i18n import translate
 from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.media import MediaLimits, images, pdf
+from facilitator.media.errors import MediaRefused
 from facilitator.media.worker import MediaWorker
 from facilitator.store.blobs import NAME, FileBlobs
 from facilitator.web import guard
@@ -56,6 +58,7 @@ from facilitator.web.upload import (
 _TRIAL_IMAGE = "0" * 64 + ".jpg"
 _TRIAL_PAGE = "0" * 64 + ".webp"
 _TRIAL_PDF = "0" * 64 + ".pdf"
+_TRIAL_LOGO = "0" * 64 + ".png"
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "webp": "image/webp",
                "pdf": "application/pdf"}
 MEDIA_HEADERS = {
@@ -294,6 +297,49 @@ async def participant_photo(request: Request, lang: list[str]) -> dict[str, Any]
         "activity": upload.fields.get("activity")})
 
 
+# -- the session's logo -------------------------------------------------------------------------
+
+
+def _logo(data: bytes) -> bytes:
+    """In the media worker: the upload as a clean PNG logo (archive/branding.py)."""
+    from facilitator.archive.branding import logo_png
+
+    try:
+        return logo_png(data)
+    except ValueError:
+        raise MediaRefused(N_("The logo must be a PNG or JPEG image of at most 2 MB.")) \
+            from None
+
+
+@_json
+async def moderator_logo(request: Request, lang: list[str]) -> dict[str, Any]:
+    """The session's own logo at the top of its documentation (else the server's)."""
+    runtime, actor = await _moderator(request, lang)
+    _open_for(runtime, "session.logo")
+    upload = await read_upload(request, LOGO_BYTES)
+    _try(runtime, "session.logo", actor, logo=_TRIAL_LOGO)
+    worker: MediaWorker = request.app.state.media
+    made = await worker.run(_logo, upload.data)
+    names = await store_files(request, runtime.state, [(made, "png")])
+    try:
+        await _submit(runtime, "session.logo", actor, logo=names[0])
+    except BaseException:
+        await release_files(request, runtime.state, set(names), failed=True)
+        raise
+    await release_files(request, runtime.state, set(names), failed=False)
+    return {"logo": names[0]}
+
+
+@_json
+async def moderator_logo_remove(request: Request, lang: list[str]) -> dict[str, Any]:
+    """Back to the server's logo; the file goes when nothing names it any more."""
+    runtime, actor = await _moderator(request, lang)
+    _open_for(runtime, "session.logo")
+    await discard(request)
+    await _submit(runtime, "session.logo", actor, logo=None)  # frees the file (FREES)
+    return {"logo": None}
+
+
 # -- serving ----------------------------------------------------------------------------------
 
 
@@ -328,6 +374,14 @@ class SlidesUploaded(Struct, kw_only=True):
     pages: Annotated[int, Meta(ge=1, description="Pages of the deck.")]
 
 
+class LogoSet(Struct, kw_only=True):
+    """The session's logo is set or removed (event `session.logo_set`)."""
+
+    ok: Literal[True] = True
+    logo: Annotated[Blob | None, Meta(description="The logo's file (a PNG), or null: the "
+                                                  "server's logo again.")]
+
+
 class PhotoUploaded(Struct, kw_only=True):
     """The photo is added (event `photo.added`)."""
 
@@ -347,7 +401,8 @@ class UploadError(Struct):
 
 
 # Routes whose refusals are UploadError JSON (the others' are pages).
-JSON_ERRORS = frozenset({"moderator_slides", "moderator_photos", "participant_photos"})
+JSON_ERRORS = frozenset({"moderator_slides", "moderator_photos", "participant_photos",
+                         "moderator_logo", "moderator_logo_remove"})
 
 PHOTO_EXAMPLE = {"ok": True, "photo": "f3", "image": "9f2c" + "0" * 60 + ".jpg",
                  "thumb": "41ab" + "0" * 60 + ".jpg"}
@@ -380,6 +435,25 @@ DOCS = [
                   ("invalid", "The PDF has 240 pages; at most 200 can be shown."),
                   ("invalid", "Slides can only be added to a slides activity."),
                   ("not_found", "This phase does not exist.")),
+        params={"token": MODERATOR_TOKEN}),
+    Doc("moderator_logo", "Upload the session's logo",
+        "A multipart/form-data body with the field `file`: a PNG or JPEG of at most 2 MB. "
+        "It is checked, scaled down to at most 600×200 pixels and re-encoded as a PNG without "
+        "metadata, stored, and set by `session.logo` (an event `session.logo_set`, to the "
+        "moderators). The documentation of this session shows it at the top, instead of the "
+        "server's setting `logo`; allowed also after the session closed (its documentation "
+        "is written again).", "Files", "POST",
+        answers=(Answer(200, "Set.", LogoSet,
+                        example={"ok": True, "logo": "5be1" + "0" * 60 + ".png"}),),
+        refusals=(*FIND, *UPLOAD_REFUSALS,
+                  ("invalid", "The logo must be a PNG or JPEG image of at most 2 MB.")),
+        params={"token": MODERATOR_TOKEN}),
+    Doc("moderator_logo_remove", "Remove the session's logo",
+        "No body needed. The session's documentation shows the server's logo (if any) "
+        "again; the file is deleted when nothing names it any more.", "Files", "POST",
+        answers=(Answer(200, "Removed.", LogoSet, example={"ok": True, "logo": None}),),
+        refusals=(*FIND, ("forbidden", "This upload came from another website and was "
+                                       "refused.")),
         params={"token": MODERATOR_TOKEN}),
     Doc("moderator_photos", "Upload a photo (moderator)",
         "A multipart/form-data body with the field `file` (a JPEG, PNG, WebP or GIF) and "

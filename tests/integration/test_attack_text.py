@@ -264,6 +264,53 @@ async def test_surrogate_text_in_the_phone_commands_changes_nothing(staged: Any)
     assert not log.problems(), "\n".join(log.problems()[:20])
 
 
+async def test_surrogate_and_control_text_in_the_moderators_records_changes_nothing(
+        staged: Any) -> None:
+    """The texts the moderator records for the documentation — a question's answer, a next
+    step's what and who — with a lone surrogate or a control character: refused with
+    `invalid`, stored nowhere; also after the session closed. Markup and formulas are text:
+    accepted as typed, and reach nobody but the moderator (next steps) and everyone's
+    question record (the answer)."""
+    scene, log = staged
+    server = scene.server
+    mod = await Client.open(server.ws_url, scene.code, scene.session["moderator_token"])
+    qa = scene.activity["qa"]
+    hostile = '=cmd|"/c calc"!A1 <img src=x onerror=alert(1)> **x** [a](javascript:1)'
+    step = {"what": "Antrag", "who": "Kämmerei", "due": "2027-03-31", "activity": qa,
+            "group": "g1"}
+    bad: list[tuple[str, dict[str, Any]]] = [
+        *(("question.answer", {"activity": qa, "question": "q1", "answer": s})
+          for s in (*SURROGATES, "a\x00b", "\x1b[31m")),
+        *(("nextstep.add", {**step, "what": s}) for s in (*SURROGATES, "a\nb", "\x07")),
+        *(("nextstep.add", {**step, "who": s}) for s in (*SURROGATES, "a\x0bb")),
+        ("nextstep.add", {**step, "due": "\ud800"}),
+    ]
+    for closed in (False, True):
+        if closed:
+            await mod.ok("session.close")
+        seq = await session_seq(server, scene.session)
+        for type_, args in bad:
+            answer = await mod.command(type_, **args)
+            assert answer["type"] == "error" and answer["code"] == "invalid", (type_, answer)
+            assert isinstance(answer["message"], str) and answer["message"]
+        assert await session_seq(server, scene.session) == seq
+        await mod.ok("question.answer", activity=qa, question="q1",
+                     answer=hostile + f"\nRunde {int(closed) + 1}")
+        added = await mod.ok("nextstep.add", **{**step, "what": hostile, "who": hostile})
+        assert added["seq"] == seq + 2 and added["result"]["step"].startswith("n")
+    hello = await fresh_hello(server, scene.code, scene.session["moderator_token"])
+    assert "\\ud" not in json.dumps(hello).lower()  # no surrogate reached the state
+    steps = hello["session"]["next_steps"]
+    assert [(s["what"], s["who"]) for s in steps] == [(hostile, hostile)] * 2
+    (question,) = [q for a in hello["session"]["activities"] if a["id"] == qa
+                   for q in a["questions"] if q["id"] == "q1"]
+    assert question["answer"] == hostile + "\nRunde 2"
+    phone = await fresh_hello(server, scene.code, scene.phone_token)
+    assert "next_steps" not in phone["session"]
+    await mod.close()
+    assert not log.problems(), "\n".join(log.problems()[:20])
+
+
 async def test_ping_with_a_surrogate_id_is_answered(staged: Any) -> None:
     scene, log = staged
     server = scene.server

@@ -41,7 +41,7 @@ async def test_documented_exchange(live_session: dict[str, Any]) -> None:
     assert re.fullmatch(r"p\d+\.[A-Za-z0-9_-]{32}", joined["token"])
     assert joined["ws"] == f"/ws/{code}"
     phone = await Client.open(server.ws_url, code, joined["token"])
-    assert phone.hello["protocol"] == "1.2" and phone.hello["role"] == "participant"
+    assert phone.hello["protocol"] == "1.3" and phone.hello["role"] == "participant"
     steps = exchange()
     sent = [m for arrow, m in steps if arrow == "→"]
     promised = [m for arrow, m in steps if arrow == "←" and m["type"] in {"ack", "error"}]

@@ -704,6 +704,16 @@ def _photo(model: ClientModel, name: str, data: JSON) -> None:
         _remove(photos, data["photo"])
 
 
+def _next_step(model: ClientModel, name: str, data: JSON) -> None:
+    """The moderator's `next_steps`, in the order recorded: an added step goes at the end,
+    an updated one replaces its copy in place, a deleted one leaves."""
+    steps = model.s.setdefault("next_steps", [])
+    if name == "nextstep.deleted":
+        _remove(steps, data["step"])
+    else:
+        _upsert(steps, data["step"])
+
+
 def _nothing(model: ClientModel, name: str, data: JSON) -> None:
     """Events documented as reaching nobody ("–" for every audience)."""
     model.notes.append(f"{name} reached a {model.role}, though documented for no one")
@@ -717,6 +727,7 @@ EVENTS: dict[str, Any] = {
     "participant.renamed": _renamed,
     "session.noted": _simple("notes"),
     "session.limits_set": _simple("limits"),
+    "session.logo_set": _simple("logo"),
     "session.screen_set": _simple("screen"),
     "phase.created": _phase, "phase.updated": _phase, "phase.started": _phase,
     "phase.ended": _phase,
@@ -736,6 +747,8 @@ EVENTS: dict[str, Any] = {
     "consent.voted": _consent,
     "slides.attached": _slides, "slides.shown": _slides,
     "photo.added": _photo, "photo.removed": _photo,
+    "nextstep.added": _next_step, "nextstep.updated": _next_step,
+    "nextstep.deleted": _next_step,
 }
 for _name in ("group.created", "group.renamed", "group.deleted", "group.assigned",
               "group.spokesperson_set", "groups.choice_changed"):

@@ -256,7 +256,7 @@ KINDS = ["ideas", "ideas", "poll", "dots", "consent", "qa", "words", "measure"]
 OPERATIONS = {
     "lifecycle": 2, "close": 1, "notes": 1, "limits": 1, "screen": 1, "join": 2, "rename": 1,
     "where": 1, "group": 5, "phase": 3, "timer": 4, "create": 3, "activity": 6, "input": 24,
-    "moderate": 12, "media": 3, "edit": 6,
+    "moderate": 12, "media": 3, "edit": 6, "nextsteps": 3,
 }
 OPERATION_LIST = [name for name, weight in OPERATIONS.items() for _ in range(weight)]
 
@@ -376,6 +376,28 @@ class Drawer:
 
     def op_notes(self) -> tuple[str, str, JSON]:
         return "moderator", "session.notes", {"notes": self.pick(["Fazit", None], "notes")}
+
+    def op_nextsteps(self) -> tuple[str, str, JSON]:
+        """Add, change or delete a next step (also refused ones: an unknown step or
+        activity, an impossible date, a participant sending it)."""
+        steps = [step["id"] for step in self.view.get("next_steps", [])]
+        verb = self.pick(["add", "add", "update", "delete"] if steps else ["add"], "step verb")
+        if verb == "delete":
+            return "moderator", "nextstep.delete", {"step": self.pick([*steps, "n99"], "step")}
+        fields: JSON = {"what": self.pick(["Antrag stellen", "  Bericht  ", ""], "what"),
+                        "who": self.pick(["", "Kämmerei"], "who"),
+                        "due": self.pick(["", "2027-03-31", "2027-02-30"], "due")}
+        activities = [a["id"] for a in self.activities()]
+        source = self.pick([None, *activities, "a99"], "from activity")
+        if source is not None:
+            fields["activity"] = source
+        group = self.pick([None, *self.groups()], "from group")
+        if group is not None:
+            fields["group"] = group
+        who = self.pick(["moderator", "moderator", "moderator", self.participant()], "sender")
+        if verb == "add":
+            return who, "nextstep.add", fields
+        return who, "nextstep.update", {"step": self.pick(steps, "step"), **fields}
 
     def op_limits(self) -> tuple[str, str, JSON]:
         return "moderator", "session.limits", {
@@ -505,7 +527,10 @@ class Drawer:
         """Slides and photos: the upload routes submit slides.attach and photo.add after
         storing the files (the names here are made up; the domain only checks their form)."""
         slides = self.activities("slides")
-        choice = self.pick(["deck", "page", "photo", "photo", "remove"], "media")
+        choice = self.pick(["deck", "page", "photo", "photo", "remove", "logo"], "media")
+        if choice == "logo":  # the logo route: a new logo, or back to the server's
+            logo = self.pick([None, f"{len(self.view['photos']) + 9:064x}.png"], "logo")
+            return "moderator", "session.logo", {"logo": logo}
         if choice == "deck" or (choice == "page" and not slides):
             if not slides:
                 return "moderator", "activity.create", {"kind": "slides", "title": "Input"}
@@ -671,8 +696,10 @@ class Drawer:
                 **self.group_of(activity, group)}
         verb = self.pick(["answer", "hide", "restore", "pin", "approve"], "question command")
         if verb == "answer":
+            answer = self.pick([None, "Ab März.", "", "Ab März."], "answer")
             return "moderator", "question.answer", {
-                **base, "answered": self.draw(st.booleans(), "answered")}
+                **base, "answered": self.draw(st.booleans(), "answered"),
+                **({} if answer is None else {"answer": answer})}
         if verb == "pin":
             return "moderator", "question.pin", {**base,
                                                  "pinned": self.draw(st.booleans(), "pinned")}

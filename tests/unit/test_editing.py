@@ -260,6 +260,27 @@ def test_session_update() -> None:
     assert scene.state.project(scene.log[-1], "participant") == {"place": None}
 
 
+def test_session_update_organisation() -> None:
+    """Who hands the documentation over, per session: set, cleared with "" or None, bounded,
+    and in the session's view (the archive prints it in place of the server's setting)."""
+    scene = Scene()
+    scene.run("session.update", organisation="  Stadt Musterstadt  ")
+    assert scene.state.organisation == "Stadt Musterstadt"
+    assert scene.state.view("moderator")["organisation"] == "Stadt Musterstadt"
+    seq = scene.state.seq
+    scene.run("session.update", organisation="Stadt Musterstadt")
+    assert scene.state.seq == seq  # unchanged: no event
+    assert isinstance(scene.attempt("session.update", organisation="x" * 121), Invalid)
+    assert isinstance(scene.attempt("session.update", organisation=5), Invalid)
+    assert scene.state.organisation == "Stadt Musterstadt"
+    scene.run("session.open")
+    scene.run("session.update", organisation=" ")
+    assert scene.state.organisation is None
+    scene.run("session.update", organisation="Landkreis")
+    scene.run("session.update", organisation=None)
+    assert scene.state.organisation is None
+
+
 def test_only_the_moderator_edits() -> None:
     scene = Scene().live()
     a = draft(scene)

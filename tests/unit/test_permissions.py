@@ -81,7 +81,8 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "question.ask": {"participant": ({"live"}, {"active"})},
     "question.withdraw": {"participant": ({"live"}, {"active"})},
     "question.upvote": {"participant": ({"live"}, {"active"})},
-    "question.answer": MODERATE,
+    # Once the activity ran, also after the session closed (the documentation's answer).
+    "question.answer": {"moderator": (RUNNING | {"closed"}, {"active", "locked"})},
     "question.hide": MODERATE,
     "question.restore": MODERATE,
     "question.pin": MODERATE,
@@ -93,6 +94,11 @@ ALLOWED: dict[str, dict[str, tuple[set[str], set[str]]]] = {
     "slides.show": {"moderator": (RUNNING, {"active", "locked"})},
     "photo.add": {"moderator": (PREPARE, ANY), "participant": (PREPARE, {"active", "locked"})},
     "photo.remove": {"moderator": (set(SESSION), ANY)},
+    "session.logo": {"moderator": (set(SESSION), ANY)},  # the logo route: also after closing
+    # Next steps for the documentation (domain/next_steps.py): also after closing.
+    "nextstep.add": {"moderator": (RUNNING | {"closed"}, ANY)},
+    "nextstep.update": {"moderator": (RUNNING | {"closed"}, ANY)},
+    "nextstep.delete": {"moderator": (RUNNING | {"closed"}, ANY)},
     # The plan editor (domain/editing.py): what an activity's state allows is checked there.
     "session.update": {"moderator": (PREPARE, ANY)},
     "activity.update": {"moderator": (PREPARE, ANY)},
@@ -158,7 +164,8 @@ ARGS: dict[str, dict[str, Any]] = {
     "question.ask": {"activity": "a9", "text": "Wann?"},
     "question.withdraw": {"activity": "a9", "question": "q1"},
     "question.upvote": {"activity": "a9", "question": "q2", "up": True},
-    "question.answer": {"activity": "a9", "question": "q1", "answered": True},
+    "question.answer": {"activity": "a9", "question": "q1", "answered": True,
+                        "answer": "Ab März im Haushalt."},
     "question.hide": {"activity": "a9", "question": "q1"},
     "question.restore": {"activity": "a9", "question": "q1"},
     "question.pin": {"activity": "a9", "question": "q1", "pinned": True},
@@ -169,6 +176,12 @@ ARGS: dict[str, dict[str, Any]] = {
     "photo.add": {"activity": "a12", "image": BLOB + "jpg", "thumb": OTHER + "jpg",
                   "width": 800, "height": 600},
     "photo.remove": {"photo": "f1"},
+    "session.logo": {"logo": OTHER + "png"},
+    "nextstep.add": {"what": "Förderantrag stellen", "who": "Klimaschutzmanagement",
+                     "due": "2027-03-31", "activity": "a9", "group": "g1"},
+    "nextstep.update": {"step": "n1", "what": "Förderantrag stellen", "who": "Kämmerei",
+                        "due": "", "activity": "a1"},
+    "nextstep.delete": {"step": "n1"},
     "session.update": {"title": "Neu", "photos": "off"},
     "activity.update": {"activity": "a2", "title": "Neu"},
     "activity.delete": {"activity": "a2"},  # the poll: untouched, no photo, no taker
@@ -236,7 +249,8 @@ def build(session_status: str, activity_status: str) -> SessionState:
                               "per_group": True}),
         ("photo.added", {"photo": "f1", "image": BLOB + "jpg", "thumb": BLOB + "jpg",
                          "width": 10, "height": 10, "participant": None, "group": None,
-                         "activity": None, "phase": "h1"})]:
+                         "activity": None, "phase": "h1"}),
+        ("nextstep.added", {"step": {"id": "n1", "what": "Bericht", "who": "", "due": ""}})]:
         events.append(Event(len(events) + 1, name, payload, 1.0))
     state = SessionState.from_events(events)
     for activity in state.activities.values():  # as if activated once: items are frozen

@@ -127,6 +127,14 @@ def test_place_and_moderators_are_for_the_documentation() -> None:
     assert (plain.place, plain.moderators) == ("", ())
 
 
+def test_organisation_is_for_the_documentation() -> None:
+    plan = load_plan('title = "T"\norganisation = " Stadt Musterstadt, Klimaschutz "\n')
+    assert plan.organisation == "Stadt Musterstadt, Klimaschutz"
+    assert 'organisation = "Stadt Musterstadt, Klimaschutz"' in dump_plan(plan)
+    assert load_plan(dump_plan(plan)) == plan
+    assert load_plan('title = "T"\norganisation = " "\n').organisation == ""
+
+
 @pytest.mark.parametrize(("text", "line", "field", "message"), [
     ('moderators = "Anna"', 2, "moderators",
      'The field {field} must be a list of names: moderators = ["…", "…"].'),
@@ -138,6 +146,9 @@ def test_place_and_moderators_are_for_the_documentation() -> None:
     (f'moderators = ["{"x" * 81}"]', 2, "moderators[1]",
      "The field {field} is longer than {limit} characters."),
     ("place = 5", 2, "place", "The field {field} must be a text."),
+    ("organisation = [1]", 2, "organisation", "The field {field} must be a text."),
+    (f'organisation = "{"x" * 121}"', 2, "organisation",
+     "The field {field} is longer than {limit} characters."),
     (f'place = "{"x" * 201}"', 2, "place", "The field {field} is longer than {limit} characters."),
 ])
 def test_bad_place_or_moderators(text: str, line: int, field: str, message: str) -> None:

@@ -99,9 +99,11 @@ async def test_edits_show_in_the_plan(registry: Registry) -> None:
     copy = (await run("activity.duplicate", activity=consent))["activity"]
     await run("activity.update", activity=copy, prompt="Zweite Lesung")
     await run("activity.delete", activity=consent)
-    await run("session.update", title="Simulationslabor (überarbeitet)")
+    await run("session.update", title="Simulationslabor (überarbeitet)",
+              organisation="Stadt Musterstadt")
     plan = load_plan(dump_plan(plan_of(state)))
     assert plan.title == "Simulationslabor (überarbeitet)"
+    assert plan.organisation == "Stadt Musterstadt"
     first = plan.phases[0].activities
     assert [a.kind for a in first] == ["qa", "words"]
     assert first[1].title == "Wie geht es Ihnen?" and first[1].config == {"max_words": 2}
@@ -160,7 +162,8 @@ def decide(state: SessionState, command: str, **args: Any) -> dict[str, Any]:
 def build(plan: Plan) -> SessionState:
     """A session from a plan as live/plans.py makes it, with the domain's decide alone."""
     kind, data = new_session("s", "ACEFHJ", plan.title, plan.language, plan.names,
-                             plan.place or None, list(plan.moderators) or None)
+                             plan.place or None, list(plan.moderators) or None,
+                             organisation=plan.organisation or None)
     state = SessionState.from_events([Event(1, kind, data, 0.0)])
     for name in plan.groups:
         decide(state, "group.create", name=name)

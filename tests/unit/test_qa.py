@@ -255,3 +255,74 @@ def test_qa_config_is_checked() -> None:
     scene = Scene().live()
     for config in ({"premoderation": "yes"}, {"colour": "red"}):
         refused(scene, Invalid, "activity.create", kind="qa", title="Fragen", config=config)
+
+
+def test_the_moderator_records_an_answer_that_every_audience_sees() -> None:
+    scene = Scene().live()
+    (kim,) = scene.join()
+    qa = scene.activity("qa")
+    scene.run("question.ask", kim, activity=qa, text="Wann kommt der Radweg?")
+    scene.run("question.answer", activity=qa, question="q1",
+              answer="  Ab März 2027,\r\nim Haushalt 2027.  ")
+    event = scene.log[-1]
+    # Left out, `answered` means yes; the text is trimmed, its line breaks made \n.
+    assert (event.type, event.data) == ("question.answered", {
+        "activity": qa, "question": "q1", "answered": True,
+        "answer": "Ab März 2027,\nim Haushalt 2027."})
+    for audience in AUDIENCES:
+        (record,) = questions(scene, audience)
+        assert record["answer"] == "Ab März 2027,\nim Haushalt 2027.", audience
+        projected = scene.state.project(event, audience)
+        assert projected is not None and projected["question"]["answer"] == record["answer"]
+    # The same again records nothing; marking it open keeps the answer.
+    seq = scene.state.seq
+    scene.run("question.answer", activity=qa, question="q1", answered=True,
+              answer="Ab März 2027,\nim Haushalt 2027.")
+    scene.run("question.answer", activity=qa, question="q1")
+    assert scene.state.seq == seq
+    scene.run("question.answer", activity=qa, question="q1", answered=False)
+    assert "answer" not in scene.log[-1].data, "only when the command had one"
+    assert questions(scene, "participant")[0]["answer"] == "Ab März 2027,\nim Haushalt 2027."
+    # "" (or blanks) removes it: no `answer` in any view then.
+    scene.run("question.answer", activity=qa, question="q1", answered=False, answer="  ")
+    assert scene.log[-1].data["answer"] == ""
+    for audience in AUDIENCES:
+        assert "answer" not in questions(scene, audience)[0]
+    # Rebuilt from the log, the state is the same.
+    again = SessionState.from_events(scene.log)
+    assert again.view("moderator") == scene.state.view("moderator")
+
+
+def test_a_bad_answer_is_refused_and_changes_nothing() -> None:
+    scene = Scene().live()
+    (kim,) = scene.join()
+    qa = scene.activity("qa")
+    scene.run("question.ask", kim, activity=qa, text="Wer zahlt?")
+    refused(scene, Invalid, "question.answer", activity=qa, question="q1", answer="x" * 1001)
+    refused(scene, Invalid, "question.answer", activity=qa, question="q1", answer="a\x00b")
+    refused(scene, Invalid, "question.answer", activity=qa, question="q1", answer=5)
+    refused(scene, Invalid, "question.answer", activity=qa, question="q1", answer=None)
+    refused(scene, Forbidden, "question.answer", kim, activity=qa, question="q1",
+            answer="Ich selbst")
+    scene.run("question.answer", activity=qa, question="q1", answer="y" * 1000)
+    assert questions(scene, "presenter")[0]["answer"] == "y" * 1000
+
+
+def test_an_answer_can_be_recorded_after_the_session_closed() -> None:
+    scene = Scene().live()
+    (kim,) = scene.join()
+    qa = scene.activity("qa")
+    scene.run("question.ask", kim, activity=qa, text="Gibt es Fördermittel?")
+    scene.run("session.close")
+    scene.run("question.answer", activity=qa, question="q1", answer="Ja, aus dem Land.")
+    assert questions(scene, "moderator")[0]["answer"] == "Ja, aus dem Land."
+    # Everything else of the kind stays closed after the close.
+    refused(scene, Refusal, "question.pin", activity=qa, question="q1", pinned=True)
+    refused(scene, Refusal, "question.hide", activity=qa, question="q1")
+
+
+def test_no_answer_in_a_draft_activity() -> None:
+    scene = Scene().live()
+    qa = scene.run("activity.create", kind="qa", title="Später")["activity"]
+    refused(scene, ActivityClosed, "question.answer", activity=qa, question="q1",
+            answer="Noch nicht.")

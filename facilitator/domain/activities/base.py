@@ -74,6 +74,9 @@ class Kind(ABC):
     uses_items: bool = False
     # Commands that add an entry (an idea, a question); the session caps their number.
     adds: frozenset[str] = frozenset()
+    # Moderator commands that stay possible after the session closed: the documentation is
+    # written again on each (e.g. the answer to a question, recorded afterwards).
+    after_close: frozenset[str] = frozenset()
 
     @abstractmethod
     def make_config(self, raw: Mapping[str, Any]) -> dict[str, Any]:

@@ -116,7 +116,8 @@ def _text(value: Any, limit: int, name: str, *, multiline: bool = False) -> str:
     return clean_text(value, limit, name, multiline=multiline)
 
 
-def _date(value: Any, name: str) -> str:
+def date_field(value: Any, name: str) -> str:
+    """A date as typed into a form: "" or a real YYYY-MM-DD (also next steps' `due`)."""
     text = value.strip() if isinstance(value, str) else None
     if text == "":
         return ""
@@ -139,7 +140,7 @@ def _rows(value: Any, limit: int, name: str) -> list[dict[str, str]]:
             raise Invalid(N_("The field {field} must be a list of rows with step and date."),
                           field=name)
         step = _text(row.get("step", ""), STEP_LIMIT, name)
-        when = _date(row.get("date", ""), name)
+        when = date_field(row.get("date", ""), name)
         # A blank row is a phone's empty input line, not content: it would make an empty
         # list of steps count as filled in.
         if step or when:
@@ -154,7 +155,7 @@ def clean_value(spec: Mapping[str, Any], value: Any) -> Any:
     """The value normalised as it is stored, or Invalid naming the field by its label."""
     kind, limit, name = spec["type"], spec["limit"], spec["label"]
     if kind == "date":
-        return _date(value, name)
+        return date_field(value, name)
     if kind == "rows":
         return _rows(value, limit, name)
     return _text(value, limit, name, multiline=kind == "long")

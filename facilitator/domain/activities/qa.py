@@ -17,6 +17,7 @@ from facilitator.domain.errors import N_, Invalid, LimitReached, NotFound, NotYo
 from facilitator.domain.model import Audience, Command, Decision, Event, clean_text, iso
 
 TEXT_LIMIT = 280
+ANSWER_LIMIT = 1000
 # Not a setting: it only stops one phone from flooding the wall.
 MAX_PER_PARTICIPANT = 20
 
@@ -32,6 +33,7 @@ class Question:
     pinned: bool = False
     hidden: bool = False
     withdrawn: bool = False
+    answer: str = ""  # the answer the moderation recorded ("" when none)
     voters: set[str] = field(default_factory=set)
 
     @property
@@ -45,15 +47,20 @@ class QaData:
     asked: Counter[str] = field(default_factory=Counter)  # withdrawn ones count too
 
 
+def _answer(q: Question) -> dict[str, Any]:
+    return {"answer": q.answer} if q.answer else {}
+
+
 def _full(q: Question) -> dict[str, Any]:
     return {"id": q.id, "text": q.text, "author": q.author, "at": iso(q.at),
             "votes": len(q.voters), "answered": q.answered, "pinned": q.pinned,
-            "hidden": q.hidden, "withdrawn": q.withdrawn, "approved": q.approved}
+            "hidden": q.hidden, "withdrawn": q.withdrawn, "approved": q.approved,
+            **_answer(q)}
 
 
 def _public(q: Question) -> dict[str, Any]:
     return {"id": q.id, "text": q.text, "at": iso(q.at), "votes": len(q.voters),
-            "answered": q.answered, "pinned": q.pinned}
+            "answered": q.answered, "pinned": q.pinned, **_answer(q)}
 
 
 def _order(q: Question) -> tuple[bool, bool, int, float]:
@@ -69,6 +76,8 @@ def _flag(args: Mapping[str, Any], name: str) -> bool:
 
 
 _MODERATE = Rule({"moderator": ANY_STATUS})
+# An answer can be recorded once the activity ran, also after the session closed.
+_RAN = Rule({"moderator": frozenset({"active", "locked"})})
 # command: (flag of the question, value it sets, event) for the one-flag commands
 _FLAGS: dict[str, tuple[str, bool, str]] = {
     "question.withdraw": ("withdrawn", True, "question.withdrawn"),
@@ -82,11 +91,12 @@ class Qa(Kind):
     name = "qa"
     tallied = True
     adds = frozenset({"question.ask"})
+    after_close = frozenset({"question.answer"})
     rules = {
         "question.ask": Rule({"participant": OPEN}),
         "question.withdraw": Rule({"participant": OPEN}),
         "question.upvote": Rule({"participant": OPEN}),
-        "question.answer": _MODERATE,
+        "question.answer": _RAN,
         "question.hide": _MODERATE,
         "question.restore": _MODERATE,
         "question.pin": _MODERATE,
@@ -145,16 +155,32 @@ class Qa(Kind):
                             {"up": up})
         if command.type == "question.withdraw" and question.author != who:
             raise NotYours(N_("You can only withdraw your own questions."))
-        if command.type in {"question.answer", "question.pin"}:
-            attr = "answered" if command.type == "question.answer" else "pinned"
-            value = _flag(args, attr)
-            if getattr(question, attr) == value:
+        if command.type == "question.answer":
+            return self._answer(question, args, base)
+        if command.type == "question.pin":
+            pinned = _flag(args, "pinned")
+            if question.pinned == pinned:
                 return Decision()
-            return Decision([(f"question.{attr}", {**base, attr: value})])
+            return Decision([("question.pinned", {**base, "pinned": pinned})])
         attr, value, event = _FLAGS[command.type]
         if getattr(question, attr) == value:
             return Decision()  # already so: nothing to record
         return Decision([(event, base)])
+
+    def _answer(self, question: Question, args: Mapping[str, Any],
+                base: dict[str, Any]) -> Decision:
+        """Marks a question answered or open, and records (or with "" removes) its answer
+        when the command has one."""
+        answered = _flag(args, "answered")
+        data: dict[str, Any] = {**base, "answered": answered}
+        if "answer" in args:
+            raw = args["answer"]
+            data["answer"] = "" if isinstance(raw, str) and not raw.strip() else clean_text(
+                raw, ANSWER_LIMIT, "answer", multiline=True)
+        if question.answered == answered and data.get("answer", question.answer) \
+                == question.answer:
+            return Decision()
+        return Decision([("question.answered", data)])
 
     def _question(self, data: QaData, ident: Any, who: str | None) -> Question:
         """The question a command names, if its sender can see it: a withdrawn question is
@@ -197,6 +223,8 @@ class Qa(Kind):
                 question.voters.discard(d["participant"])
         elif event.type == "question.answered":
             question.answered = d["answered"]
+            if "answer" in d:
+                question.answer = d["answer"]
         elif event.type == "question.pinned":
             question.pinned = d["pinned"]
         else:
