@@ -1,10 +1,11 @@
-"""Who hands the documentation over: the organisation's name and logo at the top of the report
-(the server's settings `organisation` and `logo`), the same for every session of the server.
+"""Who hands the documentation over: the organisation's name and logo at the top of the report:
+the server's settings `organisation` and `logo`, unless a session has its own (the plan's or the
+console's `organisation`; a logo the moderator uploaded, `session.logo`).
 
-The logo is an image file the person running the server names; it is still checked and drawn
-anew (Pillow: PNG or JPEG only, at most LOGO_BYTES, re-encoded as a PNG of at most LOGO_BOX
-pixels without metadata), so that a wrong or hostile file is refused when the server starts,
-and report.html carries a small, inert picture.
+A logo is checked and drawn anew (Pillow: PNG or JPEG only, at most LOGO_BYTES, re-encoded as a
+PNG of at most LOGO_BOX pixels without metadata), so that a wrong or hostile file is refused
+(the server's when it starts, a session's when it is uploaded), and report.html carries a
+small, inert picture.
 """
 
 from __future__ import annotations
@@ -27,12 +28,18 @@ class Branding:
 
 def load_logo(path: Path) -> bytes:
     """The logo as a clean PNG; ValueError with a sentence for the person who set it."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ValueError(f"the logo {path} cannot be read: {error.strerror}") from None
+    return logo_png(data, str(path))
+
+
+def logo_png(data: bytes, path: str = "") -> bytes:
+    """Image bytes as a clean PNG logo (run in the media worker for an upload); ValueError
+    with a sentence naming `path` for a file that is no such image."""
+    from PIL import Image, UnidentifiedImageError
+
     if len(data) > LOGO_BYTES:
         raise ValueError(f"the logo {path} is larger than {LOGO_BYTES // 1024 // 1024} MB")
     try:

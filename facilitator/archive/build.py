@@ -15,6 +15,7 @@ from facilitator.archive.report import (
     GroupReport,
     Instance,
     Item,
+    NextStep,
     Participation,
     PhaseReport,
     PhotoReport,
@@ -23,6 +24,7 @@ from facilitator.archive.report import (
     Slot,
 )
 from facilitator.archive.roadmap import build_roadmap
+from facilitator.archive.selection import selection
 from facilitator.archive.summary import build_summary
 from facilitator.archive.text import slug
 from facilitator.domain.activities import Activity
@@ -101,7 +103,7 @@ def _group_ids(state: SessionState, activity: Activity) -> list[str]:
 
 
 def _activity(state: SessionState, line: Timeline, clock: _Clock, activity: Activity,
-              number: int, base: Context) -> ActivityReport:
+              number: int, base: Context, numbers: dict[str, int]) -> ActivityReport:
     names = line.group_names
     items = None
     if activity.items is not None:
@@ -126,7 +128,8 @@ def _activity(state: SessionState, line: Timeline, clock: _Clock, activity: Acti
         revealed=clock.maybe(line.revealed.get(activity.id)), settings=settings,
         items=items, instances=instances,
         csv=f"csv/{number:02d}-{slug(activity.title, activity.kind)}.csv",
-        hidden=activity.hidden)
+        hidden=activity.hidden,
+        selection=selection(state, activity, line.offered.get(activity.id), numbers))
 
 
 def _agenda(state: SessionState, line: Timeline, clock: _Clock,
@@ -177,6 +180,23 @@ def _photos(state: SessionState, line: Timeline, clock: _Clock,
     return out
 
 
+def _next_steps(state: SessionState, line: Timeline, clock: _Clock,
+                activities: list[ActivityReport]) -> list[NextStep]:
+    """The next steps at the end, in the order they were recorded."""
+    numbers = {a.id: a.number for a in activities}
+    out = []
+    for number, step in enumerate(state.next_steps.values(), start=1):
+        activity = state.activities.get(step.activity) if step.activity else None
+        out.append(NextStep(
+            number=number, what=step.what, who=step.who, due=step.due, activity=step.activity,
+            activity_number=numbers.get(step.activity) if step.activity else None,
+            activity_title=activity.title if activity is not None else None,
+            group=step.group,
+            group_name=line.group_names.get(step.group, step.group) if step.group else None,
+            recorded=clock.iso(step.at)))
+    return out
+
+
 def _joined(line: Timeline, activities: list[ActivityReport]) -> dict[str, int]:
     """Per activity, the participants who had joined when its input closed (while it is
     still open: by the end of the log): who could have taken part."""
@@ -193,8 +213,10 @@ def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin",
     state, line = replay(events)
     names = {p.id: p.name for p in state.participants.values()}
     ctx = Context(translations(state.language).gettext, names, {})
-    activities = [_activity(state, line, clock, a, n, ctx)
-                  for n, a in enumerate(_documented(state, line), start=1)]
+    documented = _documented(state, line)
+    numbers = {a.id: n for n, a in enumerate(documented, start=1)}
+    activities = [_activity(state, line, clock, a, numbers[a.id], ctx, numbers)
+                  for a in documented]
     participation = _participation(state, line, clock)
     session = SessionInfo(
         id=state.id, title=state.title, language=state.language, timezone=timezone,
@@ -202,7 +224,8 @@ def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin",
         opened=clock.maybe(line.opened), started=clock.maybe(line.started),
         closed=clock.maybe(line.closed), as_of=clock.iso(line.last), place=state.place,
         mode=_mode(participation.room, participation.online),
-        moderators=list(state.moderators), organisation=organisation or None)
+        moderators=list(state.moderators),
+        organisation=state.organisation or organisation or None)
     groups = _groups(state, line, activities)
     return Report(schema=SCHEMA, session=session,
                   summary=build_summary(activities, groups, _joined(line, activities)),
@@ -210,4 +233,5 @@ def build_report(events: Sequence[Event], *, timezone: str = "Europe/Berlin",
                   agenda=_agenda(state, line, clock, activities),
                   groups=groups, activities=activities,
                   notes=state.notes, photos=_photos(state, line, clock, activities),
-                  roadmap=build_roadmap(activities))
+                  roadmap=build_roadmap(activities),
+                  next_steps=_next_steps(state, line, clock, activities))

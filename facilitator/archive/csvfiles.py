@@ -137,8 +137,8 @@ def _table(t: _Table, r: KindResult) -> tuple[Row, list[Row]]:
     if isinstance(r, WordsResult):
         return [_("Word"), _("Mentions")], [[t.text(w.word), str(w.count)] for w in r.words]
     if isinstance(r, QaResult):
-        return [_("Question"), _("Votes"), _("Status")], [
-            [t.text(q.text), str(q.votes), status]
+        return [_("Question"), _("Votes"), _("Status"), _("Answer")], [
+            [t.text(q.text), str(q.votes), status, t.text(q.answer or "")]
             for status, questions in ((_("open"), r.open), (_("answered"), r.answered))
             for q in questions]
     if isinstance(r, SlidesResult):
@@ -165,6 +165,22 @@ def render_csv(report: Report, activity: ActivityReport) -> bytes:
     writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
     writer.writerow([str(cell) for cell in head])
     writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def render_next_steps_csv(report: Report) -> bytes:
+    """next_steps.csv: the next steps the moderation recorded, in that order: No., What,
+    Who, By when (YYYY-MM-DD or empty), Activity (its title), Group, Recorded (ISO time)."""
+    p = Phrases(report.session.language, "plain")
+    _ = p.gettext
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if report.session.language == "de" else ",",
+                        lineterminator="\r\n")
+    writer.writerow([str(_("No.")), str(_("What")), str(_("Who")), str(_("By when")),
+                     str(_("Activity")), str(_("Group")), str(_("Recorded"))])
+    writer.writerows([str(s.number), csv_text(s.what), csv_text(s.who), s.due,
+                      csv_text(s.activity_title or ""), csv_text(s.group_name or ""),
+                      s.recorded] for s in report.next_steps)
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from facilitator.archive.branding import LOGO, Branding
 from facilitator.archive.build import build_report
-from facilitator.archive.csvfiles import render_csv, render_roadmap_csv
+from facilitator.archive.csvfiles import render_csv, render_next_steps_csv, render_roadmap_csv
 from facilitator.archive.html import render_html
 from facilitator.archive.jsonfile import render_json
 from facilitator.archive.markdown import render_markdown
@@ -24,6 +24,7 @@ from facilitator.domain.model import Event
 # The earliest time a zip entry can carry: no clock, no "now" in the archive.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 ROADMAP = "roadmap.csv"  # every step of the measure sheets, when there is one
+NEXT_STEPS = "next_steps.csv"  # the next steps the moderation recorded, when there are any
 ZIP_UNIX = 3  # "made on Unix", so the permission bits below are read everywhere
 
 
@@ -55,20 +56,35 @@ def copy_media(report: Report, folder: Path, blobs: Path | None) -> None:
         _write(target, source.read_bytes())
 
 
+def _session_logo(events: Sequence[Event], blobs: Path | None) -> bytes | None:
+    """The session's own logo (the last `session.logo_set`), a PNG the logo route made;
+    None without one, or when its file is missing (then the server's logo applies)."""
+    name = next((e.data["logo"] for e in reversed(events) if e.type == "session.logo_set"),
+                None)
+    if not isinstance(name, str) or blobs is None:
+        return None
+    try:
+        return (blobs / name).read_bytes()
+    except OSError:
+        return None
+
+
 def write_archive(events: Sequence[Event], folder: Path, *,
                   timezone: str = "Europe/Berlin", blobs: Path | None = None,
                   branding: Branding | None = None) -> list[Path]:
     """Write README.md, report.html, results.json, roadmap.csv (when a measure sheet has
-    steps) and csv/NN-<slug>.csv into `folder` (made if missing), and the files of slides and
-    photos into media/ (from `blobs`, the blob store's folder of this session); return the
-    paths written, in that order. CSV and media files of an earlier run that this run does not
+    steps), next_steps.csv (when the moderation recorded any) and csv/NN-<slug>.csv into
+    `folder` (made if missing), and the files of slides and photos into media/ (from
+    `blobs`, the blob store's folder of this session); return the paths written, in that
+    order. CSV and media files of an earlier run that this run does not
     write are removed, so the folder always matches the log."""
     branding = branding or Branding()
     report = build_report(events, timezone=timezone, organisation=branding.organisation)
     folder.mkdir(parents=True, exist_ok=True)
     copy_media(report, folder, blobs)
-    if branding.logo is not None:  # first: report.html carries it inside itself
-        _write(folder / LOGO, branding.logo)
+    logo = _session_logo(events, blobs) or branding.logo
+    if logo is not None:  # first: report.html carries it inside itself
+        _write(folder / LOGO, logo)
     elif (folder / LOGO).exists():  # from an earlier run with a logo
         (folder / LOGO).unlink()
     files: dict[str, bytes] = {
@@ -80,6 +96,10 @@ def write_archive(events: Sequence[Event], folder: Path, *,
         files[ROADMAP] = render_roadmap_csv(report)
     elif (folder / ROADMAP).exists():  # from an earlier run: the folder matches the log
         (folder / ROADMAP).unlink()
+    if report.next_steps:
+        files[NEXT_STEPS] = render_next_steps_csv(report)
+    elif (folder / NEXT_STEPS).exists():  # all deleted since the last run
+        (folder / NEXT_STEPS).unlink()
     for activity in report.activities:
         files[activity.csv] = render_csv(report, activity)
     csv_folder = folder / "csv"

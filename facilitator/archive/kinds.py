@@ -192,7 +192,7 @@ def qa(activity: Activity, ctx: Context) -> QaResult:
     shown = sorted((q for q in every if q.visible), key=lambda q: (-len(q.voters), q.at))
 
     def entry(q: Question) -> QuestionEntry:
-        return QuestionEntry(q.id, q.text, len(q.voters), q.pinned)
+        return QuestionEntry(q.id, q.text, len(q.voters), q.pinned, q.answer or None)
 
     return QaResult(
         open=[entry(q) for q in shown if not q.answered],

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from facilitator.archive import sentences as say
+from facilitator.archive import votes
 from facilitator.archive.phrases import N_, Phrases
 from facilitator.archive.report import (
     ActivityReport,
     ConsentResult,
     DotsResult,
     IdeasResult,
+    Item,
     KindResult,
     MatrixResult,
+    NextStep,
     PhotoReport,
     PollResult,
     QaResult,
@@ -66,39 +69,129 @@ def _ideas(p: Phrases, r: IdeasResult) -> Lines:
     return out
 
 
+BLOCKS = "▏▎▍▌▋▊▉"  # one to seven eighths of a cell
+BAR_CELLS = 10  # the longest bar of a table, in characters
+
+
+def bar(value: float | None, top: float, bottom: float = 0.0) -> str:
+    """A bar of Unicode block characters for a table's bar column: BAR_CELLS wide at `top`,
+    in eighths of a character, empty at `bottom` or without a value."""
+    if value is None or top <= bottom:
+        return ""
+    eighths = round(min(max((value - bottom) / (top - bottom), 0.0), 1.0) * BAR_CELLS * 8)
+    full, part = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[part - 1] if part else "")
+
+
+def _item(p: Phrases, item: Item, grouped: bool) -> list[str]:
+    """An item's cells: its label and, when items came from groups, its group's name."""
+    if not grouped:
+        return [say.item_label(p, item)]
+    return [p.esc(item.label), p.esc(item.group_name or "")]
+
+
+def _apart(p: Phrases, head: str, texts: Iterable[str]) -> Lines:
+    """A long vote's rest (or its items with nothing) in one paragraph."""
+    return [f"**{head}** " + "; ".join(texts), ""]
+
+
 def _poll(p: Phrases, r: PollResult) -> Lines:
-    return table([p.gettext("Option"), p.gettext("Votes"), p.gettext("Share")],
-                 [[p.esc(o.label), str(o.count), p.percent(o.share)] for o in r.options],
-                 right=(1, 2))
+    cut = votes.table_cut(r)
+    top = max((o.count for o in r.options), default=0)
+    rows = [[p.esc(o.label), str(o.count), p.percent(o.share), bar(o.count, top)]
+            for o in cut.top]
+    if cut.rest:
+        rows.append([f"*{votes.further(p, len(cut.rest))}*",
+                     str(sum(o.count for o in cut.rest)), "", ""])
+    out = table([p.gettext("Option"), p.gettext("Votes"), p.gettext("Share"), ""], rows,
+                right=(1, 2))
+    if cut.rest:
+        out += _apart(p, votes.further(p, len(cut.rest)) + ":",
+                      (votes.compact(p, o.label, None, o.count) for o in cut.rest))
+    if cut.empty:
+        out += _apart(p, votes.empty(p, "poll", len(cut.empty)) + ":",
+                      (votes.named(p, o.label, None) for o in cut.empty))
+    return out
 
 
 def _dots(p: Phrases, r: DotsResult) -> Lines:
-    return table([p.gettext("Rank"), p.gettext("Item"), p.gettext("Dots"), p.gettext("People")],
-                 [[str(e.rank), say.item_label(p, e.item), str(e.dots), str(e.voters)]
-                  for e in r.items], right=(0, 2, 3))
+    cut, grouped = votes.table_cut(r), votes.grouped(r)
+    top = max((e.dots for e in r.items), default=0)
+    rows = [[str(e.rank), *_item(p, e.item, grouped), str(e.dots), bar(e.dots, top),
+             str(e.voters)] for e in cut.top]
+    if cut.rest:
+        rows.append([f"{cut.rest[0].rank}–{cut.rest[-1].rank}",
+                     f"*{votes.further(p, len(cut.rest))}*", *([""] if grouped else []),
+                     str(sum(e.dots for e in cut.rest)), "", ""])
+    head = [p.gettext("Rank"), p.gettext("Item"), *([p.gettext("Group")] if grouped else []),
+            p.gettext("Dots"), "", p.gettext("People")]
+    out = table(head, rows, right=(0, len(head) - 3, len(head) - 1))
+    if cut.rest:
+        out += _apart(p, votes.ranks(p, cut.rest[0].rank, cut.rest[-1].rank),
+                      (votes.compact(p, e.item.label, e.item.group_name, e.dots)
+                       for e in cut.rest))
+    if cut.empty:
+        out += _apart(p, votes.empty(p, "dots", len(cut.empty)) + ":",
+                      (votes.named(p, e.item.label, e.item.group_name) for e in cut.empty))
+    return out
 
 
 def _ranking(p: Phrases, r: RankingResult) -> Lines:
-    return table([p.gettext("Rank"), p.gettext("Item"), p.gettext("Points")],
-                 [[str(e.rank), say.item_label(p, e.item), str(e.points)] for e in r.items],
-                 right=(0, 2))
+    cut, grouped = votes.table_cut(r), votes.grouped(r)
+    top = max((e.points for e in r.items), default=0)
+    rows = [[str(e.rank), *_item(p, e.item, grouped), str(e.points), bar(e.points, top)]
+            for e in cut.top]
+    if cut.rest:
+        rows.append([f"{cut.rest[0].rank}–{cut.rest[-1].rank}",
+                     f"*{votes.further(p, len(cut.rest))}*", *([""] if grouped else []),
+                     str(sum(e.points for e in cut.rest)), ""])
+    head = [p.gettext("Rank"), p.gettext("Item"), *([p.gettext("Group")] if grouped else []),
+            p.gettext("Points"), ""]
+    out = table(head, rows, right=(0, len(head) - 2))
+    if cut.rest:
+        out += _apart(p, votes.ranks(p, cut.rest[0].rank, cut.rest[-1].rank),
+                      (votes.compact(p, e.item.label, e.item.group_name, e.points)
+                       for e in cut.rest))
+    if cut.empty:
+        out += _apart(p, votes.empty(p, "ranking", len(cut.empty)) + ":",
+                      (votes.named(p, e.item.label, e.item.group_name) for e in cut.empty))
+    return out
 
 
 def _scale(p: Phrases, r: ScaleResult) -> Lines:
     out: Lines = []
     values = range(r.min, r.max + 1)
+    grouped = votes.grouped(r)
     for index, criterion in enumerate(r.criteria):
         out += [f"**{p.esc(criterion.label)}**", ""]
-        head = [p.gettext("Item"), p.gettext("Ratings"), p.gettext("Mean"),
-                p.gettext("Median"), *(say.value_head(p, r, v) for v in values),
-                p.gettext("can't judge")]
+        head = [p.gettext("Item"), *([p.gettext("Group")] if grouped else []),
+                p.gettext("Ratings"), p.gettext("Mean"), "", p.gettext("Median"),
+                *(say.value_head(p, r, v) for v in values), p.gettext("can't judge")]
+        cut = votes.scale_cut(r, index)
         rows = []
-        for entry in r.items:
+        for entry in cut.top:
             s = entry.criteria[index]
-            rows.append([say.item_label(p, entry.item), str(s.n), p.number(s.mean),
-                         p.number(s.median), *(str(c) for c in s.distribution),
-                         str(s.cant_judge)])
-        out += table(head, rows, right=range(1, len(head)))
+            rows.append([*_item(p, entry.item, grouped), str(s.n), p.number(s.mean),
+                         bar(s.mean, r.max, r.min), p.number(s.median),
+                         *(str(c) for c in s.distribution), str(s.cant_judge)])
+        if cut.rest:
+            means = [e.criteria[index].mean for e in cut.rest]
+            known = [m for m in means if m is not None]
+            rows.append([f"*{votes.further(p, len(cut.rest))}*", *([""] if grouped else []),
+                         str(sum(e.criteria[index].n for e in cut.rest)),
+                         votes.mean_range(p, min(known, default=None),
+                                          max(known, default=None)),
+                         "", "", *("" for _ in values), ""])
+        first = 2 if grouped else 1
+        out += table(head, rows, right=[i for i in range(first, len(head)) if i != first + 2])
+        if cut.rest:
+            out += _apart(p, votes.further(p, len(cut.rest)) + ":",
+                          (votes.compact(p, e.item.label, e.item.group_name,
+                                         p.number(e.criteria[index].mean)) for e in cut.rest))
+        if cut.empty:
+            out += _apart(p, votes.empty(p, "scale", len(cut.empty)) + ":",
+                          (votes.named(p, e.item.label, e.item.group_name)
+                           for e in cut.empty))
     return out
 
 
@@ -129,8 +222,10 @@ def _qa(p: Phrases, r: QaResult) -> Lines:
     for title, questions in ((p.gettext("Open questions"), r.open),
                              (p.gettext("Answered questions"), r.answered)):
         out += [f"**{title}**", ""]
+        # The answer on the item's second line (indented: it stays in the item).
         out += [f"- {p.esc(q.text)}" + (" " + p.gettext("(pinned)") if q.pinned else "")
                 + " — " + p.plural(q.votes, N_("{n} vote"), N_("{n} votes"))
+                + (f"  \n  *{p.gettext('Answer')}:* {p.esc(q.answer)}" if q.answer else "")
                 for q in questions] or [p.gettext("None.")]
         out.append("")
     return out
@@ -210,6 +305,8 @@ def _activity(p: Phrases, r: Report, a: ActivityReport) -> Lines:
     if a.prompt:
         out += ["> " + line if line else ">" for line in md_block(a.prompt).split("\n")]
         out.append("")
+    if a.selection is not None:
+        out += [say.selection(p, a), ""]
     if a.per_group and not a.instances:
         out += [p.gettext("No groups took part."), ""]
     for instance in a.instances:
@@ -300,9 +397,11 @@ def _summary(p: Phrases, r: Report) -> Lines:
                 p.gettext("Turnout") + " " + say.turnout(p, q.voters, q.of)]
         if q.group_name is not None:
             head.insert(1, p.gettext("Group {name}", name=q.group_name))
-        rows = [[str(e.rank), p.gettext("{label} (group {group})", label=e.label,
-                                         group=e.group_name) if e.group_name is not None
-                 else p.esc(e.label), p.number(e.score)] for e in q.top]
+        rows = [[str(e.rank), (p.gettext("{label} (group {group})", label=e.label,
+                                          group=e.group_name) if e.group_name is not None
+                               else p.esc(e.label))
+                 + (" — " + p.gettext("best of its group") if e.group_best else ""),
+                 p.number(e.score)] for e in q.top]
         out += ["**" + " · ".join(head) + "**", ""] + table(
             [p.gettext("Rank"), p.gettext("Item"), say.score_head(p, q)],
             rows or [["", p.gettext("None."), ""]], right=(0, 2))
@@ -330,6 +429,28 @@ def _roadmap(p: Phrases, r: Report) -> Lines:
     return out
 
 
+def _origin(p: Phrases, step: NextStep) -> str:
+    """Where a next step came from: the activity (with its number) and the group."""
+    parts = []
+    if step.activity_title is not None:
+        number = "" if step.activity_number is None else f"{step.activity_number}\\. "
+        parts.append(number + p.esc(step.activity_title))
+    if step.group_name is not None:
+        parts.append(p.gettext("Group {name}", name=step.group_name))
+    return " · ".join(parts)
+
+
+def _next_steps(p: Phrases, r: Report) -> Lines:
+    """The next steps the moderation recorded, in that order."""
+    if not r.next_steps:
+        return []
+    rows = [[str(s.number), p.esc(s.what), p.esc(s.who), p.date(s.due) if s.due else "",
+             _origin(p, s)] for s in r.next_steps]
+    return ["## " + p.gettext("Next steps"), ""] + table(
+        [p.gettext("No."), p.gettext("What"), p.gettext("Who"), p.gettext("By when"),
+         p.gettext("Origin")], rows, right=(0,))
+
+
 def render_markdown(report: Report) -> str:
     p = Phrases(report.session.language, "md")
     out = _head(p, report) + _summary(p, report) + _participation(p, report)
@@ -342,6 +463,7 @@ def render_markdown(report: Report) -> str:
                     p.gettext("The moderation hid these activities during the session; "
                               "their results are documented here all the same."), ""]
         out += _activity(p, report, activity)
+    out += _next_steps(p, report)
     if report.notes:
         out += ["## " + p.gettext("Notes of the moderation"), "", md_block(report.notes), ""]
     out += ["---", "", "*" + p.gettext(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from facilitator.archive.selection import Counts, counts
 from facilitator.domain.model import Event
 from facilitator.domain.session import SessionState
 
@@ -29,6 +30,8 @@ class Timeline:
     locked: dict[str, float] = field(default_factory=dict)
     revealed: dict[str, float] = field(default_factory=dict)  # first reveal
     touched: set[str] = field(default_factory=set)  # activities that got input
+    # Of an activity with items from an earlier one: the source's counts when it fixed them.
+    offered: dict[str, Counts] = field(default_factory=dict)
 
     def run_time(self, phase: str) -> float | None:
         """Seconds the phase ran, all runs together (a running phase up to the last
@@ -71,8 +74,11 @@ class _Walker:
         for activity, (status, revealed) in marks.items():
             was_status, was_revealed = self.marks.get(activity, _NEW)
             if status != was_status:
-                if status == "active":
-                    line.activated.setdefault(activity, at)
+                if status == "active" and activity not in line.activated:
+                    line.activated[activity] = at
+                    found = counts(state, state.activities[activity])
+                    if found is not None:
+                        line.offered[activity] = found
                 if status == "locked":
                     line.locked[activity] = at
                 elif was_status == "locked":

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.archive.selection import Selection
+
 SCHEMA = 1
 
 
@@ -199,6 +201,7 @@ class QuestionEntry:
     text: str
     votes: int
     pinned: bool
+    answer: str | None = None  # the answer the moderation recorded; None when none
 
 
 @dataclass
@@ -282,6 +285,8 @@ class ActivityReport:
     csv: str  # "csv/03-massnahmen-sammeln.csv"
     # Hidden by the moderator (activity.hide): documented apart, after the others.
     hidden: bool = False
+    # Items taken from an earlier activity: how many of its entries, and why not the rest.
+    selection: Selection | None = None
 
 
 @dataclass
@@ -353,7 +358,8 @@ class SessionInfo:
     place: str | None
     mode: str  # room, online, hybrid
     moderators: list[str]
-    organisation: str | None  # who hands the documentation over (the server's setting)
+    # Who hands the documentation over: the session's own, else the server's setting.
+    organisation: str | None
 
 
 @dataclass
@@ -376,6 +382,8 @@ class SummaryEntry:
     group_name: str | None  # the group the item came from (items from groups' ideas)
     rank: int  # equal scores share a rank
     score: float  # dots, Borda points, the first criterion's mean, or votes
+    # Not among the best three, but the best of its group (items from groups' ideas).
+    group_best: bool = False
 
 
 @dataclass
@@ -437,6 +445,22 @@ class RoadmapSheet:
 
 
 @dataclass
+class NextStep:
+    """A next step the moderation recorded: what is to be done, who does it, by when."""
+
+    number: int  # 1, 2, … in the order recorded
+    what: str
+    who: str  # "" when nobody was named
+    due: str  # YYYY-MM-DD, or "" without a date
+    activity: str | None  # the id of the activity it comes from
+    activity_number: int | None  # that activity's number in this report (None: not in it)
+    activity_title: str | None
+    group: str | None  # the id of the group it comes from
+    group_name: str | None
+    recorded: str  # when it was recorded (added)
+
+
+@dataclass
 class Report:
     schema: int
     session: SessionInfo
@@ -448,6 +472,7 @@ class Report:
     notes: str
     photos: list[PhotoReport]
     roadmap: list[RoadmapSheet]  # the measure sheets' steps on one timeline
+    next_steps: list[NextStep]  # what the moderation recorded, in that order
 
     def media(self) -> list[str]:
         """The files under media/ this report shows or links: each once, sorted."""

@@ -25,6 +25,7 @@ from facilitator.archive.report import (
     SheetResult,
     Step,
 )
+from facilitator.archive.text import wrap as _wrap
 from facilitator.domain.activities.measure import DATE
 
 # -- the data ------------------------------------------------------------------------------
@@ -137,27 +138,15 @@ STEPS = (1, 2, 3, 6, 12, 24, 60, 120)  # months between ticks of the axis
 MIN_BAND = {1: 32, 2: 32, 3: 28, 6: 32, 12: 32}
 MIN_BANDS = 66  # several years
 NUMBER_GAP = 16  # px between the numbers of two markers on the same side of the track
-MONTH_NAMES = tuple(N_(m) for m in MONTHS)
+# Written out, so that message extraction finds them (a loop over MONTHS it would not).
+MONTH_NAMES = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"), N_("Jul"),
+               N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
+assert MONTH_NAMES == MONTHS
 
 
 def wrap(text: str, width: int = LABEL_CHARS) -> list[str]:
-    """Lines of at most `width` characters, broken between words; a word longer than a line
-    is broken inside. Nothing is left out: the lines hold every word of the text."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) <= width:
-            line += " " + word
-            continue
-        if line:
-            lines.append(line)
-        while len(word) > width:
-            lines.append(word[:width])
-            word = word[width:]
-        line = word
-    if line:
-        lines.append(line)
-    return lines or [""]
+    """A label in lines of at most `width` characters (text.wrap), every word kept."""
+    return _wrap(text, width)
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,61 @@ def first_step(p: Phrases, step: Step | None) -> str:
     if step is None:
         return p.ready("–")
     return p.gettext("{date}: {step}", date=p.date(step.date), step=step.step)
+
+
+# -- a vote's items from an earlier activity (selection.py) ---------------------------------
+
+# Why a vote took only some of its source's entries, by (take, ranked_by, per group): a table,
+# so that message extraction sees only the messages.
+TOOK = {
+    ("top", "support", True): N_("The plan took the {n} with the most support from every "
+                                 "group's wall, ties included."),
+    ("top", "support", False): N_("The plan took the {n} with the most support, ties "
+                                  "included."),
+    ("top", "order", True): N_("The plan took the first {n} of every group's wall."),
+    ("top", "order", False): N_("The plan took the first {n} of the wall."),
+    ("top", "result", True): N_("The plan took the {n} best of every group's result, ties "
+                                "included."),
+    ("top", "result", False): N_("The plan took the {n} best of the result, ties included."),
+}
+LIMITED = {
+    True: N_("A vote takes at most {limit} items: the first entries of every group's wall "
+             "were taken in turn, so that every group is in the vote."),
+    False: N_("A vote takes at most {limit} items: the first {limit} were taken."),
+}
+
+
+def selection(p: Phrases, a: ActivityReport) -> str:
+    """What a vote over an earlier activity's entries left out, and why; "" when its items
+    are its own (docs/archive.md, `selection`)."""
+    s = a.selection
+    if s is None:
+        return ""
+    if s.source_number is not None:
+        source = p.gettext("activity {number} “{title}”", number=p.ready(str(s.source_number)),
+                           title=s.source_title)
+    else:
+        source = p.gettext("“{title}”", title=s.source_title)
+    if s.offered is None:
+        return p.gettext("The items were taken from {source}.", source=source)
+    if not s.left_out:
+        return p.gettext("All {n} entries of {source} were put to the vote.",
+                         n=p.ready(str(s.taken)), source=source)
+    parts = [p.gettext("{taken} of the {offered} entries of {source} were put to the vote.",
+                       taken=p.ready(str(s.taken)), offered=p.ready(str(s.offered)),
+                       source=source)]
+    if s.take == "top":
+        parts.append(p.gettext(TOOK[("top", s.ranked_by or "result", s.per_group)],
+                               n=p.ready(str(s.top))))
+    elif s.take == "cluster":
+        parts.append(p.gettext("The plan took only the cluster “{name}”.",
+                               name=s.cluster or ""))
+    if s.limited:
+        parts.append(p.gettext(LIMITED[s.per_group], limit=p.ready(str(s.limit))))
+    if s.source_number is not None:
+        parts.append(p.gettext("The other {n} are not in the vote; {source} documents them "
+                               "all.", n=p.ready(str(s.left_out)), source=source))
+    else:
+        parts.append(p.gettext("The other {n} are not in the vote.",
+                               n=p.ready(str(s.left_out))))
+    return p.ready(" ".join(parts))

@@ -11,6 +11,7 @@ tool does not know that.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from facilitator.archive.report import (
     ActivityReport,
@@ -48,21 +49,33 @@ def _entry(item: Item, rank: int, score: float) -> SummaryEntry:
     return SummaryEntry(item.label, item.group_name, rank, score)
 
 
+def _best(ranked: list[SummaryEntry]) -> list[SummaryEntry]:
+    """The best TOP; then, for items from groups' ideas, each group's best that is not among
+    them, so that every group sees the measure it takes forward (marked `group_best`)."""
+    out = ranked[:TOP]
+    seen = {e.group_name for e in out}
+    for entry in ranked[TOP:]:
+        if entry.group_name is not None and entry.group_name not in seen:
+            seen.add(entry.group_name)
+            out.append(replace(entry, group_best=True))
+    return out
+
+
 def _top(instance: Instance) -> tuple[int, str | None, list[SummaryEntry]] | None:
     """(voters, criterion, best entries) of a prioritisation; None for other kinds."""
     r = instance.result
     if isinstance(r, DotsResult):
-        return r.voters, None, [_entry(e.item, e.rank, e.dots) for e in r.items
-                                if e.dots][:TOP]
+        return r.voters, None, _best([_entry(e.item, e.rank, e.dots) for e in r.items
+                                      if e.dots])
     if isinstance(r, RankingResult):
-        return r.voters, None, [_entry(e.item, e.rank, e.points) for e in r.items
-                                if e.points][:TOP]
+        return r.voters, None, _best([_entry(e.item, e.rank, e.points) for e in r.items
+                                      if e.points])
     if isinstance(r, ScaleResult):
         if not r.criteria:
             return None
         means = [(e.item.label, e.item.group_name, e.criteria[0].mean) for e in r.items]
-        return r.voters, r.criteria[0].label, _ranked(
-            [(label, group, mean) for label, group, mean in means if mean is not None])[:TOP]
+        return r.voters, r.criteria[0].label, _best(_ranked(
+            [(label, group, mean) for label, group, mean in means if mean is not None]))
     if isinstance(r, PollResult):  # the top option (all of them when tied), no runners-up
         ranked = _ranked([(o.label, None, o.count) for o in r.options if o.count])
         return r.voters, None, [e for e in ranked if e.rank == 1][:TOP]

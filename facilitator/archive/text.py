@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 # CommonMark lets a backslash escape any ASCII punctuation and then shows the character as
 # it is. Beyond the characters that start Markdown syntax (emphasis, links, headings, lists,
@@ -71,3 +72,27 @@ def slug(title: str, fallback: str) -> str:
         out = cut.rsplit("-", 1)[0] if "-" in cut[SLUG_LIMIT // 2:] else out[:SLUG_LIMIT]
         out = out.strip("-")
     return out or fallback
+
+
+def wrap(text: str, width: float, measure: Callable[[str], float] = len) -> list[str]:
+    """Lines no wider than `width` (in characters, or in what `measure` gives, e.g. pixels),
+    broken between words; a word wider than a line is broken inside. Nothing is left out:
+    the lines hold every word of the text (the roadmap's and the bar charts' labels)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and measure(line + " " + word) <= width:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        while measure(word) > width and len(word) > 1:
+            cut = 1
+            while cut < len(word) - 1 and measure(word[:cut + 1]) <= width:
+                cut += 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines or [""]

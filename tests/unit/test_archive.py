@@ -125,7 +125,9 @@ def test_dot_totals_follow_the_log(scene: Workshop, files: dict[str, bytes]) -> 
     table = rows(files["csv/06-punkte-auf-die-ideen.csv"])
     assert table[0] == ["Rang", "Eintrag", "Aus Gruppe", "Punkte", "Personen"]
     assert table[1] == ["1", "Mehr Carsharing", "Mobilität", "3", "2"]
-    assert "| 1 | Mehr Carsharing (Gruppe Mobilität) | 3 | 2 |" in files["README.md"].decode()
+    # The items came from groups: a Group column, and the dots as a bar (charts in README.md).
+    assert "| 1 | Mehr Carsharing | Mobilität | 3 | ██████████ | 2 |" in files[
+        "README.md"].decode()
 
 
 def test_each_group_has_its_complete_measure_sheet(scene: Workshop,
@@ -252,7 +254,7 @@ def test_english_session_dates_and_numbers(tmp_path: Path) -> None:
     readme = render_markdown(report)
     assert "**Date:** 21 Nov 2026, 09:12–10:04  \n" in readme
     assert "Yes 2 · No 0 · Abstain 1 — accepted" in readme
-    assert "| A | 2 | 4.5 | 4.5 |" in readme
+    assert "| A | 2 | 4.5 | ████████▊ | 4.5 |" in readme
     paths = write_archive(s.log, tmp_path)
     scale_csv = next(p for p in paths if p.name == "08-bewertung.csv")
     table = rows(scale_csv.read_bytes(), delimiter=",")

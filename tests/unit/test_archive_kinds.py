@@ -99,7 +99,7 @@ def test_questions_open_and_answered(files: dict[str, bytes]) -> None:
     readme = files["README.md"].decode()
     assert "- Wer zahlt das? — 2 Stimmen" in readme and "Unpassend" not in readme
     assert rows(files["csv/02-fragen-zum-input.csv"])[1:] == [
-        ["Wer zahlt das?", "2", "offen"], ["Wann geht es los?", "1", "beantwortet"]]
+        ["Wer zahlt das?", "2", "offen", ""], ["Wann geht es los?", "1", "beantwortet", ""]]
 
 
 def test_words_as_a_frequency_list_without_hidden_words(files: dict[str, bytes]) -> None:
@@ -121,7 +121,7 @@ def test_scale_statistics_and_cant_judge(scene: Workshop) -> None:
         2, 4.5, 4.5, [0, 0, 0, 1, 1], 1)
     readme = render_markdown(report)
     assert "| 1 (gering) | 2 | 3 | 4 | 5 (hoch) | kann ich nicht beurteilen |" in readme
-    assert "| A | 2 | 4,5 | 4,5 | 0 | 0 | 0 | 1 | 1 | 1 |" in readme
+    assert "| A | 2 | 4,5 | ████████▊ | 4,5 | 0 | 0 | 0 | 1 | 1 | 1 |" in readme
     assert ["A", "Wirkung", "2", "4,5", "4,5", "0", "0", "0", "1", "1", "1"] in rows(
         render_csv(report, report.activities[7]))
 

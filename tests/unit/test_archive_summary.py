@@ -113,7 +113,17 @@ def test_recorded_workshop_summary_holds_decisions_top_items_and_sheets() -> Non
     best = max(totals.values())
     assert top.top[0].score == best and top.top[0].label in {
         labels[i] for i, n in totals.items() if n == best}
-    assert len(top.top) <= 3
+    assert len([e for e in top.top if not e.group_best]) <= 3
+    # Each group's best item is there: among the first three, or after them, marked.
+    groups = {i.id: i.group_name for a in report.activities if a.id == dots
+              for i in a.items or ()}
+    for group in set(groups.values()):
+        mine = {i: n for i, n in totals.items() if groups[i] == group and n}
+        if mine:
+            top_of_group = max(mine.values())
+            entry = next(e for e in top.top if e.group_name == group)
+            assert entry.score == top_of_group
+    assert all(e.group_best == (n >= 3) for n, e in enumerate(top.top))
     # The plenary ranking, scale and poll are there too; the matrix is not (no order).
     kinds = {q.kind for q in s.priorities}
     assert kinds == {"dots", "ranking", "scale", "poll"}
