@@ -5,6 +5,7 @@ import { phaseCommands } from "./console/cockpit.js";
 import { cockpitControls } from "./console/controls.js";
 import { planEditor } from "./console/editor.js";
 import { feedPanel } from "./console/feed.js";
+import { nextStepsPanel } from "./console/next_steps.js";
 import { KINDS } from "./console/index.js";
 import { photosPanel } from "./console/photos.js";
 import { kindLabel, showSourceParts, syncSourceFields } from "./console/items.js";
@@ -49,6 +50,9 @@ $("#groups").replaceChildren(groups.el);
 $("#feed").replaceWith(feed.el);
 const photos = photosPanel({ live, say, closed: ctx.closed });
 $("#photos").replaceChildren(photos.el);
+// The next steps (what, who, by when): beside the closing notes, open after the close too.
+const nextSteps = nextStepsPanel({ live, say });
+$("#next-steps").replaceChildren(nextSteps.el);
 
 // The co-moderator's invite link: copied with one click (the clipboard API needs https or
 // localhost; on plain http in a LAN the selected text is copied the old way).
@@ -141,6 +145,8 @@ function renderSession(session) {
   timer.update(session);
   groups.update();
   photos.update(session);
+  $(".area-nextsteps").hidden = session.status === "draft" || deleted;
+  nextSteps.update(session);
 }
 
 // -- creating activities ------------------------------------------------------------------
@@ -312,6 +318,8 @@ live
   })
   .on("error", (command, error) => {
     if (command) forms.delete(command.id);
+    // The next steps' panel shows its refusals next to its form.
+    if (command?.type?.startsWith("nextstep.")) return;
     say(error.message, "error");
   })
   .on("notice", showRefused)

@@ -11,7 +11,7 @@ import { reduceGroups } from "./groups.js";
 
 // session.updated's fields as the session view holds them (its `photos` is the list of photos,
 // so the setting of who may send them is held as photo_policy).
-const SESSION_FIELDS = { title: "title", place: "place", moderators: "moderators", names: "names",
+const SESSION_FIELDS = { title: "title", place: "place", organisation: "organisation", moderators: "moderators", names: "names",
   language: "language", photos: "photo_policy" };
 
 export function findActivity(session, id) {
@@ -76,6 +76,18 @@ export function applyEvent(state, name, data, at = null) {
     case "session.noted":
       session.notes = data.notes;
       return;
+    case "nextstep.added":
+    case "nextstep.updated": {
+      // The moderator's next steps (protocol 1.3), in the order they were recorded.
+      const steps = (session.next_steps ||= []);
+      const index = steps.findIndex((s) => s.id === data.step.id);
+      if (index >= 0) steps[index] = data.step;
+      else steps.push(data.step);
+      return;
+    }
+    case "nextstep.deleted":
+      session.next_steps = (session.next_steps || []).filter((s) => s.id !== data.step);
+      return;
     case "photo.added": {
       // Every audience sees the photos of the session (static/js/media.js reads them).
       const photos = (session.photos ||= []);
@@ -89,6 +101,9 @@ export function applyEvent(state, name, data, at = null) {
       return;
     case "session.limits_set":
       session.limits = data.limits;
+      return;
+    case "session.logo_set":
+      session.logo = data.logo;
       return;
     case "session.screen_set":
       session.screen = data.screen;

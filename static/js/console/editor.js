@@ -5,7 +5,8 @@
 // command (docs/protocol.md, "Editing the plan"); the server says what is allowed, and its
 // refusal is shown where the change was asked for.
 
-import { $, h, srOnly, t } from "../dom.js";
+import { $, announce, h, json, srOnly, t } from "../dom.js";
+import { mediaUrl, upload } from "../media.js";
 import { KINDS } from "./index.js";
 import { showSourceParts, syncSourceFields } from "./items.js";
 
@@ -411,10 +412,13 @@ export function planEditor({ live, say }) {
     const field = (name) => detailsForm.elements.namedItem(name);
     field("title").value = s.title ?? "";
     field("place").value = s.place ?? "";
+    field("organisation").value = s.organisation ?? "";
     field("moderators").value = (s.moderators || []).join("\n");
     field("names").checked = Boolean(s.names);
     field("language").value = s.language ?? "de";
     $("#details-draft").disabled = s.status !== "draft";
+    showLogo(s);
+    announce($("#details-logo-feedback"), "");
     showError($("#details-error"), "");
     details.showModal();
     field("title").focus();
@@ -426,6 +430,7 @@ export function planEditor({ live, say }) {
     const wanted = {
       title: field("title").value.trim(),
       place: field("place").value.trim() || null,
+      organisation: field("organisation").value.trim() || null,
       moderators: field("moderators").value.split("\n").map((l) => l.trim()).filter(Boolean),
     };
     if (s.status === "draft") Object.assign(wanted, { names: field("names").checked, language: field("language").value });
@@ -433,6 +438,41 @@ export function planEditor({ live, say }) {
       .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(s[key] ?? (key === "moderators" ? [] : null))));
     detailsWait(Object.keys(fields).length ? [live.send("session.update", fields)] : []);
   });
+
+  // The session's own logo for its documentation: uploaded and removed by HTTP (docs/http.md);
+  // the event session.logo_set brings it into the view.
+  const config = json("config");
+  const logoBase = `/moderate/${encodeURIComponent(config.code)}/${encodeURIComponent(config.token)}/logo`;
+  const logoFeedback = $("#details-logo-feedback");
+  function showLogo(s) {
+    const preview = $("#details-logo-preview");
+    preview.hidden = !s.logo;
+    if (s.logo) preview.src = mediaUrl(config.code, s.logo);
+    else preview.removeAttribute("src");
+    $("#details-logo-remove").hidden = !s.logo;
+  }
+  async function sendLogo(url, data, said) {
+    for (const button of [$("#details-logo-upload"), $("#details-logo-remove")]) button.disabled = true;
+    try {
+      const answer = await upload(url, data);
+      showLogo({ ...session(), logo: answer.logo });
+      announce(logoFeedback, said);
+      $("#details-logo-file").value = "";
+    } catch (error) {
+      announce(logoFeedback, error.message, "error");
+    } finally {
+      for (const button of [$("#details-logo-upload"), $("#details-logo-remove")]) button.disabled = false;
+    }
+  }
+  $("#details-logo-upload").addEventListener("click", () => {
+    const file = $("#details-logo-file").files?.[0];
+    if (!file) return announce(logoFeedback, t("editor.logo_choose"), "error");
+    const data = new FormData();
+    data.append("file", file);
+    return sendLogo(logoBase, data, t("editor.logo_saved"));
+  });
+  $("#details-logo-remove").addEventListener("click", () => sendLogo(`${logoBase}/remove`, new FormData(),
+    t("editor.logo_removed")));
 
   // -- the plan as a template on the server --------------------------------------------------
 

@@ -1,6 +1,6 @@
 // The phone's side of qa (static/js/activities/qa.js has what the audiences share).
 
-import { flags, sorted, TEXT_LIMIT, votesOf } from "../activities/qa.js";
+import { answerOf, flags, sorted, TEXT_LIMIT, votesOf } from "../activities/qa.js";
 import { changed, fill, h, keepFocus, plural, syncList, t } from "../dom.js";
 import { sendBar } from "./parts.js";
 
@@ -60,6 +60,9 @@ export function participant(ctx) {
       fill(li,
         h("p", { class: "idea-text" }, q.text),
         h("p", { class: "hint" }, [plural("qa.votes", votes), mine && t("qa.yours"), ...flags(q)].filter(Boolean).join(" · ")),
+        answerOf(q) && h("div", { class: "qa-answer" },
+          h("p", { class: "qa-answer-label" }, t("qa.answer_heading")),
+          h("p", { class: "qa-answer-text" }, answerOf(q))),
         open && h("div", { class: "actions" },
           mine
             ? h("button", { type: "button", onclick: () => ctx.live.send("question.withdraw", { activity: activity.id, question: q.id }) }, t("idea.withdraw"))
