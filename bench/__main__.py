@@ -80,6 +80,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lighthouse-runs", type=int, default=3,
                         help="Lighthouse runs per page, the median counts (default 3)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, help="a folder for flame graphs of the "
+                        "facilitator server, one SVG per stage and phase (joining, burst1, …), "
+                        "sampled with py-spy (bench/profile.py)")
     parser.add_argument("--out", type=Path, help="the report (default docs/benchmarks.md; "
                         "--quick prints it and writes no file unless --out is given)")
     parser.add_argument("--json", type=Path, help="also write the raw figures as JSON here")
@@ -123,13 +126,14 @@ def log(text: str) -> None:
 
 def stage_plans(args: argparse.Namespace) -> dict[str, Plan]:
     """The plan of each stage to run."""
-    def plan(phones: int, votes: int, sessions: int = 1) -> Plan:
+    def plan(name: str, phones: int, votes: int, sessions: int = 1) -> Plan:
         return Plan(phones, votes, min(args.workers, phones), args.lanes, args.spread,
-                    args.seed, args.raw, sessions)
+                    args.seed, args.raw, sessions,
+                    args.profile / name if args.profile else None)
 
-    plans = {"one": plan(args.phones, args.votes_per_phone),
-             "sessions": plan(args.phones, args.votes_per_phone, args.sessions),
-             "large": plan(args.large, min(args.votes_per_phone, 1))}
+    plans = {"one": plan("one", args.phones, args.votes_per_phone),
+             "sessions": plan("sessions", args.phones, args.votes_per_phone, args.sessions),
+             "large": plan("large", args.large, min(args.votes_per_phone, 1))}
     return {name: plans[name] for name in args.stages}
 
 

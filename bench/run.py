@@ -21,6 +21,7 @@ from typing import Any
 from bench.limits import LimitHit, explain
 from bench.loadgen import split, worker_main
 from bench.procs import Server, free_port, machine_busy, usage
+from bench.profile import profiled
 from bench.stats import Session, Tally, Vote, analyse_sessions, rate, summarise
 from bench.targets import HOST, OPTIONS, Stage
 
@@ -35,6 +36,7 @@ class Plan:
     seed: int
     raw: Path | None = None  # a folder for the raw timestamps of each burst (JSON)
     sessions: int = 1  # sessions at once on the server; the phones are dealt out among them
+    profile: Path | None = None  # flame graphs of facilitator's server per phase (profile.py)
 
 
 class Budget:
@@ -132,13 +134,16 @@ async def run_target(target: Any, plan: Plan, seconds: float) -> dict[str, Any]:
             hands = split(list(range(plan.phones)), plan.workers)
             workers = [WorkerHandle({"host": HOST, "port": port, "phones": hand})
                        for hand in hands]
-            await connect_phase(server, stages, workers, plan, budget, result)
+            spied = plan.profile if target.name == "facilitator" else None
+            async with profiled(server.pid, spied, "joining"):
+                await connect_phase(server, stages, workers, plan, budget, result)
             for number in range(1, plan.votes_per_phone + 1):
                 if budget.remaining() < plan.spread + 10:
                     result["notes"].append(f"burst {number} skipped: time limit reached")
                     break
                 waited = await wait_idle(server.pid, budget, 20)
-                burst = await burst_phase(server, stages, workers, plan, budget, number)
+                async with profiled(server.pid, spied, f"burst{number}"):
+                    burst = await burst_phase(server, stages, workers, plan, budget, number)
                 burst["extra"]["idle_wait_s"] = waited
                 result["bursts"].append(burst)
         except LimitHit as exc:
