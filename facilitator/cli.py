@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from facilitator import __version__, library, network, secrets
+from facilitator import __version__, gctune, library, network, secrets
 from facilitator.config import OPTIONS, Settings, load_settings
 from facilitator.domain.codes import normalise_code
 from facilitator.domain.errors import Refusal
@@ -352,6 +352,7 @@ def serve(settings: Settings, plan: str | None) -> int:
         lines += ["", result]
     print("\n".join(lines), flush=True)
     config = server_config(settings)
+    gctune.tune()  # thousands of connections: full collections far rarer (gctune.py)
     try:
         uvicorn.Server(config).run()
     except KeyboardInterrupt:  # uvicorn has shut down cleanly and re-raises the signal

@@ -197,7 +197,9 @@ def apply(state: SessionState, kind: str, d: dict[str, Any]) -> None:
     elif kind == "group.spokesperson_set":
         state.groups[d["group"]].spokesperson = d["participant"]
     elif kind == "participant.where":
-        state.participants[d["participant"]].where = d["where"]
+        person = state.participants[d["participant"]]
+        state.count_where(person.where, d["where"])
+        person.where = d["where"]
 
 
 HANDLERS = {

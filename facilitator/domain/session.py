@@ -165,6 +165,10 @@ class SessionState:
     seq: int = 0
     current: str | None = None
     participants: dict[str, Participant] = field(default_factory=dict)
+    # How many participants said they are in the room or online, kept as they join and
+    # move: every join's event and every hello carry these counts, and counting them
+    # afresh each time made 5,000 joins cost 25 million steps (docs/benchmarks.md).
+    whereabouts: dict[str, int] = field(default_factory=lambda: {"room": 0, "online": 0})
     activities: dict[str, Activity] = field(default_factory=dict)
     phases: dict[str, Phase] = field(default_factory=dict)
     phase: str | None = None
@@ -203,6 +207,13 @@ class SessionState:
             state.apply(event)
         return state
 
+    def count_where(self, old: str | None, new: str | None) -> None:
+        """A participant's place changed from `old` to `new` (None: not said)."""
+        if old in self.whereabouts:
+            self.whereabouts[old] -= 1
+        if new in self.whereabouts:
+            self.whereabouts[new] += 1
+
     def apply(self, event: Event) -> None:
         if event.seq != self.seq + 1:
             raise ValueError(f"event seq {event.seq} after {self.seq}: the log has a gap")
@@ -225,6 +236,7 @@ class SessionState:
             self.participants[d["participant"]] = Participant(d["participant"], d["name"],
                                                               event.at, d.get("where"),
                                                               event.seq)
+            self.count_where(None, d.get("where"))
         elif event.type == "session.noted":
             self.notes = d["notes"]
         elif event.type == "session.limits_set":

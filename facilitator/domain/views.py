@@ -94,11 +94,7 @@ def _groups(state: SessionState, audience: Audience) -> list[dict[str, Any]]:
 
 
 def participants_view(state: SessionState, audience: Audience) -> dict[str, Any]:
-    where = {"room": 0, "online": 0}
-    for p in state.participants.values():
-        if p.where in where:
-            where[p.where] += 1
-    out: dict[str, Any] = {"count": len(state.participants), **where}
+    out: dict[str, Any] = {"count": len(state.participants), **state.whereabouts}
     if audience == "moderator":
         out["list"] = [{"id": p.id, "name": p.name, "group": state.members.get(p.id),
                         "where": p.where} for p in state.participants.values()]
