@@ -147,9 +147,19 @@ def _table(t: _Table, r: KindResult) -> tuple[Row, list[Row]]:
     return _measure(t, r)
 
 
+def _file(language: str, head: Row, rows: list[Row]) -> bytes:
+    """A CSV file as spreadsheets open it: UTF-8 with a BOM, CRLF, and for German ";"
+    between cells (Excel's own in a German locale, where "," is the decimal comma)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";" if language == "de" else ",",
+                        lineterminator="\r\n")
+    writer.writerow([str(cell) for cell in head])
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
 def render_csv(report: Report, activity: ActivityReport) -> bytes:
     p = Phrases(report.session.language, "plain")
-    german = report.session.language == "de"
     t = _Table(p, activity)
     head: Row = []  # stays empty only for a per-group activity without any group
     rows: list[Row] = []
@@ -161,11 +171,7 @@ def render_csv(report: Report, activity: ActivityReport) -> bytes:
         rows += instance_rows
     if activity.per_group:
         head = [p.gettext("Group"), *head]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if german else ",", lineterminator="\r\n")
-    writer.writerow([str(cell) for cell in head])
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    return _file(report.session.language, head, rows)
 
 
 def render_next_steps_csv(report: Report) -> bytes:
@@ -173,15 +179,12 @@ def render_next_steps_csv(report: Report) -> bytes:
     Who, By when (YYYY-MM-DD or empty), Activity (its title), Group, Recorded (ISO time)."""
     p = Phrases(report.session.language, "plain")
     _ = p.gettext
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if report.session.language == "de" else ",",
-                        lineterminator="\r\n")
-    writer.writerow([str(_("No.")), str(_("What")), str(_("Who")), str(_("By when")),
-                     str(_("Activity")), str(_("Group")), str(_("Recorded"))])
-    writer.writerows([str(s.number), csv_text(s.what), csv_text(s.who), s.due,
-                      csv_text(s.activity_title or ""), csv_text(s.group_name or ""),
-                      s.recorded] for s in report.next_steps)
-    return out.getvalue().encode("utf-8-sig")
+    return _file(report.session.language,
+                 [_("No."), _("What"), _("Who"), _("By when"), _("Activity"), _("Group"),
+                  _("Recorded")],
+                 [[str(s.number), csv_text(s.what), csv_text(s.who), s.due,
+                   csv_text(s.activity_title or ""), csv_text(s.group_name or ""), s.recorded]
+                  for s in report.next_steps])
 
 
 def render_roadmap_csv(report: Report) -> bytes:
@@ -189,12 +192,8 @@ def render_roadmap_csv(report: Report) -> bytes:
     the undated ones (their date cell empty, or what was typed when it is no valid date)."""
     p = Phrases(report.session.language, "plain")
     _ = p.gettext
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if report.session.language == "de" else ",",
-                        lineterminator="\r\n")
-    writer.writerow([str(_("Date")), str(_("Step")), str(_("Measure")), str(_("Group")),
-                     str(_("Lead"))])
-    writer.writerows([csv_text(e.step.date), csv_text(e.step.step), csv_text(e.sheet.title),
-                      csv_text(e.sheet.group_name or ""), csv_text(e.sheet.lead)]
-                     for e in entries(report.roadmap))
-    return out.getvalue().encode("utf-8-sig")
+    return _file(report.session.language,
+                 [_("Date"), _("Step"), _("Measure"), _("Group"), _("Lead")],
+                 [[csv_text(e.step.date), csv_text(e.step.step), csv_text(e.sheet.title),
+                   csv_text(e.sheet.group_name or ""), csv_text(e.sheet.lead)]
+                  for e in entries(report.roadmap)])

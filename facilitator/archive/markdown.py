@@ -6,7 +6,8 @@ Every user text goes through `Phrases.esc` (backslash escapes, text.md_escape) o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from facilitator.archive import sentences as say
 from facilitator.archive import votes
@@ -114,48 +115,41 @@ def _poll(p: Phrases, r: PollResult) -> Lines:
     return out
 
 
-def _dots(p: Phrases, r: DotsResult) -> Lines:
+def _ranked(p: Phrases, r: DotsResult | RankingResult, head: str,
+            score: Callable[[Any], int], voters: Callable[[Any], int] | None) -> Lines:
+    """A dot vote's or a ranking's table: rank, item (and group), score with its bar, and
+    (dots) the people; long ones cut as in report.html (votes.py)."""
     cut, grouped = votes.table_cut(r), votes.grouped(r)
-    top = max((e.dots for e in r.items), default=0)
-    rows = [[str(e.rank), *_item(p, e.item, grouped), str(e.dots), bar(e.dots, top),
-             str(e.voters)] for e in cut.top]
+    top = max((score(e) for e in r.items), default=0)
+    people = [""] if voters else []
+    rows = [[str(e.rank), *_item(p, e.item, grouped), str(score(e)), bar(score(e), top),
+             *([str(voters(e))] if voters else [])] for e in cut.top]
     if cut.rest:
         rows.append([f"{cut.rest[0].rank}–{cut.rest[-1].rank}",
                      f"*{votes.further(p, len(cut.rest))}*", *([""] if grouped else []),
-                     str(sum(e.dots for e in cut.rest)), "", ""])
-    head = [p.gettext("Rank"), p.gettext("Item"), *([p.gettext("Group")] if grouped else []),
-            p.gettext("Dots"), "", p.gettext("People")]
-    out = table(head, rows, right=(0, len(head) - 3, len(head) - 1))
+                     str(sum(score(e) for e in cut.rest)), "", *people])
+    columns = [p.gettext("Rank"), p.gettext("Item"),
+               *([p.gettext("Group")] if grouped else []), head, "",
+               *([p.gettext("People")] if voters else [])]
+    scored = len(columns) - 2 - len(people)
+    out = table(columns, rows, right=(0, scored, *([len(columns) - 1] if voters else [])))
     if cut.rest:
         out += _apart(p, votes.ranks(p, cut.rest[0].rank, cut.rest[-1].rank),
-                      (votes.compact(p, e.item.label, e.item.group_name, e.dots)
+                      (votes.compact(p, e.item.label, e.item.group_name, score(e))
                        for e in cut.rest))
     if cut.empty:
-        out += _apart(p, votes.empty(p, "dots", len(cut.empty)) + ":",
+        kind = "dots" if isinstance(r, DotsResult) else "ranking"
+        out += _apart(p, votes.empty(p, kind, len(cut.empty)) + ":",
                       (votes.named(p, e.item.label, e.item.group_name) for e in cut.empty))
     return out
+
+
+def _dots(p: Phrases, r: DotsResult) -> Lines:
+    return _ranked(p, r, p.gettext("Dots"), lambda e: e.dots, lambda e: e.voters)
 
 
 def _ranking(p: Phrases, r: RankingResult) -> Lines:
-    cut, grouped = votes.table_cut(r), votes.grouped(r)
-    top = max((e.points for e in r.items), default=0)
-    rows = [[str(e.rank), *_item(p, e.item, grouped), str(e.points), bar(e.points, top)]
-            for e in cut.top]
-    if cut.rest:
-        rows.append([f"{cut.rest[0].rank}–{cut.rest[-1].rank}",
-                     f"*{votes.further(p, len(cut.rest))}*", *([""] if grouped else []),
-                     str(sum(e.points for e in cut.rest)), ""])
-    head = [p.gettext("Rank"), p.gettext("Item"), *([p.gettext("Group")] if grouped else []),
-            p.gettext("Points"), ""]
-    out = table(head, rows, right=(0, len(head) - 2))
-    if cut.rest:
-        out += _apart(p, votes.ranks(p, cut.rest[0].rank, cut.rest[-1].rank),
-                      (votes.compact(p, e.item.label, e.item.group_name, e.points)
-                       for e in cut.rest))
-    if cut.empty:
-        out += _apart(p, votes.empty(p, "ranking", len(cut.empty)) + ":",
-                      (votes.named(p, e.item.label, e.item.group_name) for e in cut.empty))
-    return out
+    return _ranked(p, r, p.gettext("Points"), lambda e: e.points, None)
 
 
 def _scale(p: Phrases, r: ScaleResult) -> Lines:

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from facilitator import __version__
 from facilitator.live import schema
 from facilitator.web import api, archive, console_plans, pages, plans
-from facilitator.web import media as uploads
+from facilitator.web import media_docs as uploads
 from facilitator.web.common import STATUS
 from facilitator.web.routedoc import ANYONE, PARAMS, Answer, Doc
 from facilitator.web.schemas import ErrorBody
@@ -249,7 +249,8 @@ def _operation(path: str, ident: str, doc: Doc, schema_of: dict[Any, Any]) -> di
     responses: dict[str, Any] = {}
     for answer in doc.answers:
         responses[str(answer.status)] = _answer(answer, schema_of)
-    # Uploads answer their refusals as flat JSON (web/media.py), the API as ErrorBody.
+    # Uploads answer their refusals as flat JSON (web/media.py, web/media_docs.py), the API as
+    # ErrorBody.
     flat = doc.route in uploads.JSON_ERRORS
     json_errors = path.startswith("/api/") or flat
     error_schema = schema_of[uploads.UploadError if flat else ErrorBody]

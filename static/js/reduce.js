@@ -77,25 +77,17 @@ export function applyEvent(state, name, data, at = null) {
       session.notes = data.notes;
       return;
     case "nextstep.added":
-    case "nextstep.updated": {
+    case "nextstep.updated":
       // The moderator's next steps (protocol 1.3), in the order they were recorded.
-      const steps = (session.next_steps ||= []);
-      const index = steps.findIndex((s) => s.id === data.step.id);
-      if (index >= 0) steps[index] = data.step;
-      else steps.push(data.step);
+      putById((session.next_steps ||= []), data.step);
       return;
-    }
     case "nextstep.deleted":
       session.next_steps = (session.next_steps || []).filter((s) => s.id !== data.step);
       return;
-    case "photo.added": {
+    case "photo.added":
       // Every audience sees the photos of the session (static/js/media.js reads them).
-      const photos = (session.photos ||= []);
-      const index = photos.findIndex((p) => p.id === data.photo.id);
-      if (index >= 0) photos[index] = data.photo;
-      else photos.push(data.photo);
+      putById((session.photos ||= []), data.photo);
       return;
-    }
     case "photo.removed":
       session.photos = (session.photos || []).filter((p) => p.id !== data.photo);
       return;
@@ -191,6 +183,13 @@ export function moveBefore(list, item, before) {
   if (from >= 0) list.splice(from, 1);
   const to = before == null ? -1 : list.findIndex((x) => x.id === before);
   list.splice(to < 0 ? list.length : to, 0, item);
+}
+
+// An item in place of the one with its id, or (new) at the end of the list.
+function putById(list, item) {
+  const index = list.findIndex((x) => x.id === item.id);
+  if (index >= 0) list[index] = item;
+  else list.push(item);
 }
 
 function dropActivity(session, id) {
