@@ -14,7 +14,7 @@ VNU := node_modules/vnu-jar/build/dist/vnu.jar
 # A ready plan's name (`facilitator plans` lists them) or a plan file: make run PLAN=my/plan.toml
 PLAN ?= simulationslabor-klimaschutz
 
-.PHONY: run test lint bench catalogs screenshots clean
+.PHONY: run test lint bench bench-5000 catalogs screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: $(STAMP) $(AXE) $(VNU)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 5,000 phones in one session against facilitator and the reference, a burst within 1 s and
+# one within 10 s, with the aims of issue 13 (a few minutes): docs/benchmarks-5000.md
+bench-5000: $(STAMP)
+	$(BIN)/python -m bench --stage large --large 5000 --duration 480 --out docs/benchmarks-5000.md
 
 # Pictures for the docs (docs/screenshots/, shown in the README): phone, beamer and console
 # in German and English with a heavy workshop, and the printed report's first pages (needs

@@ -66,6 +66,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         "(default 540, --quick 150)")
     parser.add_argument("--spread", type=float, default=1.0,
                         help="seconds over which a burst's votes are sent (default 1.0)")
+    parser.add_argument("--large-spread", type=float, default=10.0,
+                        help="seconds over which the second burst of the large stage sends "
+                        "its votes (default 10.0; its first burst takes --spread)")
     parser.add_argument("--workers", type=int, default=2, help="phone processes (default 2)")
     parser.add_argument("--lanes", type=int, default=64,
                         help="phones joining and connecting at once, in total (default 64)")
@@ -95,6 +98,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args.duration = args.duration or (150.0 if args.quick else 540.0)
     args.sessions = 10 if args.sessions is None else args.sessions
     args.large = (0 if args.quick else 5000) if args.large is None else args.large
+    # the timings beside the servers (documentation, codec, pages, media) come with a whole
+    # run or on their own (--only), not with a run of chosen stages
+    args.extras = args.stages is None
     args.stages = [s for s in STAGES if s in (args.stages or STAGES)]
     if args.sessions == 0 or "sessions" not in args.stages:
         args.stages = [s for s in args.stages if s != "sessions"]
@@ -110,6 +116,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
         parser.error("--sessions must be 0 (skip) or from 2 to --phones")
     if args.large < 0:
         parser.error("--large must be 0 (skip) or positive")
+    if args.spread < 0 or args.large_spread < 0:
+        parser.error("--spread and --large-spread must not be negative")
     return args
 
 
@@ -126,20 +134,24 @@ def log(text: str) -> None:
 
 def stage_plans(args: argparse.Namespace) -> dict[str, Plan]:
     """The plan of each stage to run."""
-    def plan(name: str, phones: int, votes: int, sessions: int = 1) -> Plan:
+    def plan(name: str, phones: int, votes: int, sessions: int = 1,
+             spreads: tuple[float, ...] = ()) -> Plan:
         return Plan(phones, votes, min(args.workers, phones), args.lanes, args.spread,
                     args.seed, args.raw, sessions,
-                    args.profile / name if args.profile else None)
+                    args.profile / name if args.profile else None, spreads)
 
+    # many phones: a burst within --spread, then every vote changed over --large-spread
     plans = {"one": plan("one", args.phones, args.votes_per_phone),
              "sessions": plan("sessions", args.phones, args.votes_per_phone, args.sessions),
-             "large": plan("large", args.large, min(args.votes_per_phone, 1))}
+             "large": plan("large", args.large, min(args.votes_per_phone, 2),
+                           spreads=(args.spread, args.large_spread))}
     return {name: plans[name] for name in args.stages}
 
 
 def weight(plan: Plan) -> float:
     """How much of the run's time a stage gets: by phones and bursts (joining ~ one burst)."""
-    return plan.phones * (1 + plan.votes_per_phone) * (1.2 if plan.sessions > 1 else 1.0)
+    bursts = sum(max(1.0, plan.spread_of(n) / 5) for n in range(1, plan.votes_per_phone + 1))
+    return plan.phones * (1 + bursts) * (1.2 if plan.sessions > 1 else 1.0)
 
 
 async def measure_stage(
@@ -218,20 +230,21 @@ def main(argv: list[str] | None = None) -> int:
     staged = asyncio.run(measure(args, plans))
     results = staged.get("one", {})
     archive = None
-    if args.only in (None, "archive"):
+    if args.only == "archive" or (args.only is None and args.extras):
         archive = measure_archive()
         log(f"archive: best {archive['best_s']:.3f} s, median {archive['median_s']:.3f} s "
             f"of {archive['runs']} runs")
-    codec = measure_codec() if args.only is None else None
+    codec = measure_codec() if args.only is None and args.extras else None
     pages = None
-    if args.only is None and not args.quick:
+    if args.only is None and args.extras and not args.quick:
         log("pages: the weight of the phone's pages and Lighthouse, in Chromium")
         pages = measure_pages(lighthouse_runs=args.lighthouse_runs)
     machine = {**machine_info(soft), "load_before": load}
     command = shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)])
     plan_info = {**plan.__dict__, "raw": str(plan.raw) if plan.raw else None,
                  "cores": os.cpu_count(), "sessions_at_once": args.sessions,
-                 "large_phones": args.large, "notes": notes,
+                 "large_phones": args.large, "large_spread": args.large_spread,
+                 "notes": notes,
                  "seconds": time.monotonic() - began}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
     text = render(intro, machine, command, date, plan_info, results, archive,
@@ -244,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.out:
         args.out.write_text(text)
         log(f"wrote {args.out}")
-        if args.only is None:
+        if args.only is None and args.extras:
             media_only(args)
     else:
         print(text)

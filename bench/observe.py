@@ -101,7 +101,8 @@ def queueing(result: dict[str, Any], name: str, spread: float) -> list[str]:
         first, last = trend[0], trend[-1]
         text = (f"{name}, burst {burst['number']}: the median ack latency was {_ms(first)} for "
                 f"the first tenth of the votes and {_ms(last)} for the last tenth")
-        offered = burst["sent"] / spread if spread > 0 else None
+        own = burst.get("spread_s", spread)  # each burst may have its own spread
+        offered = burst["sent"] / own if own > 0 else None
         acked_rate = burst["votes_per_s"] or 0.0
         behind = offered is not None and acked_rate < 0.9 * offered
         if behind or last > 2 * first + 20:

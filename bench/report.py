@@ -470,26 +470,84 @@ def sessions_section(sessions: dict[str, dict[str, Any]], one: dict[str, dict[st
 
 
 def large_section(large: dict[str, dict[str, Any]], plan: dict[str, Any]) -> list[str]:
-    """Many phones in one session: joining, one burst, the final tally on every phone."""
+    """Many phones in one session: joining, a burst within --spread and one within
+    --large-spread, the final tally on every phone; then the targets of issue 13."""
     phones = plan["large_phones"]
     ours, ref = pair(large, phones)
     title = f"{phones:,} phones in one session"
     sections: list[tuple[str, list[Row]]] = [(f"{title}: connecting", connect_rows())]
     bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
     for i in range(bursts):
-        sections.append((f"{title}: burst {i + 1} ({burst_kind(i)})", burst_rows(i)))
+        spread = within(ours, ref, i)
+        kind = burst_kind(i) if spread == "–" else f"{burst_kind(i)}, {spread}"
+        sections.append((f"{title}: burst {i + 1} ({kind})", burst_rows(i)))
     out = [f"### {title}", "",
            f"{phones:,} phones join one session ({plan['workers']} phone processes, "
            f"{plan['lanes']} joining at once), then every phone votes once within "
-           f"{plan['spread']:g} s; the row "
+           f"{plan['spread']:g} s, and changes its vote within "
+           f"{plan.get('large_spread', 10.0):g} s; the row "
            '"final tally on every phone" is how long after the '
-           "last vote was sent the final tally had reached each phone.", ""]
+           "last vote was sent the final tally had reached each phone. Both servers send "
+           "tallies at the same intervals (beamer and phones), so they deliver the same "
+           "messages.", ""]
     out += rows_table(sections, ours, ref)
+    if large.get("facilitator") and large.get("reference"):
+        out += ["", *targets_table(ours, ref)]
     said = observations_large(large, plan)
     if said:
         out += [""] + [f"- {line}" for line in said]
     out += failures(large, f" with {phones:,} phones")
     return out + [""]
+
+
+def within(ours: dict[str, Any], ref: dict[str, Any], i: int) -> str:
+    spread = dig(ours, "bursts", i, "spread_s")
+    spread = dig(ref, "bursts", i, "spread_s") if spread is None else spread
+    return "–" if spread is None else f"within {spread:g} s"
+
+
+# The aims for many phones in one process (issue 13): a latency p99 at most this many times
+# the reference's, at least this share of its messages per second, at least this many phones
+# joining per second, at most this much memory per phone.
+LATENCY_FACTOR = 1.5
+MESSAGE_SHARE = 0.7
+JOINS_PER_S = 1000.0
+KB_PER_PHONE = 25.0
+
+
+def targets_table(ours: dict[str, Any], ref: dict[str, Any]) -> list[str]:
+    """Each aim with both servers' figures and whether facilitator meets it."""
+    rows: list[tuple[str, float | None, float | None, bool | None]] = []
+
+    def ratio_row(what: str, mine: float | None, theirs: float | None) -> None:
+        rows.append((what, mine, theirs, None if mine is None or not theirs
+                     else mine <= LATENCY_FACTOR * theirs))
+
+    bursts = max(len(ours.get("bursts", [])), len(ref.get("bursts", [])))
+    for i in range(bursts):
+        tag = f"burst {i + 1} ({within(ours, ref, i)})"
+        for key, what in (("ack_ms", "ack"), ("beamer_ms", "vote to beamer"),
+                          ("final_reach_ms", "final tally on every phone")):
+            ratio_row(f"{tag}: {what} p99 ≤ {LATENCY_FACTOR:g}× the reference, ms",
+                      dig(ours, "bursts", i, key, "p99"), dig(ref, "bursts", i, key, "p99"))
+        mine, theirs = (dig(ours, "bursts", i, "messages_per_s"),
+                        dig(ref, "bursts", i, "messages_per_s"))
+        rows.append((f"{tag}: messages delivered per second ≥ {MESSAGE_SHARE:.0%} of the "
+                     "reference's", mine, theirs,
+                     None if mine is None or not theirs else mine >= MESSAGE_SHARE * theirs))
+    joins = dig(ours, "connect", "per_s")
+    rows.append((f"joining, phones/s ≥ {JOINS_PER_S:,.0f}", joins,
+                 dig(ref, "connect", "per_s"), None if joins is None else joins >= JOINS_PER_S))
+    kb = dig(ours, "connect", "rss_per_phone_kb")
+    rows.append((f"memory per phone < {KB_PER_PHONE:g} KB", kb,
+                 dig(ref, "connect", "rss_per_phone_kb"), None if kb is None
+                 else kb < KB_PER_PHONE))
+    verdict = {True: "met", False: "**not met**", None: "–"}
+    lines = ["| aim | facilitator | reference | |", "|---|---:|---:|---|"]
+    lines += [f"| {what} | {num(mine)} | {num(theirs)} | {verdict[met]} |"
+              for what, mine, theirs, met in rows]
+    met = sum(1 for row in rows if row[3])
+    return [f"The aims for many phones in one process: {met} of {len(rows)} met.", "", *lines]
 
 
 def render(
@@ -567,8 +625,8 @@ def run_sentence(plan: dict[str, Any], one: bool, sessions: bool, large: bool) -
     if said:
         text += f" ({bursts})"
     if large:
-        many = (f"{plan['large_phones']:,} phones in one session (one burst spread over "
-                f"{plan['spread']:g} s)")
+        many = (f"{plan['large_phones']:,} phones in one session (a burst spread over "
+                f"{plan['spread']:g} s, then one over {plan.get('large_spread', 10.0):g} s)")
         text = f"{text}, then {many}" if said else many
     text = text[0].upper() + text[1:]
     text = (f"{text}; {plan['workers']} phone processes, server and phones on the same machine "

@@ -37,6 +37,11 @@ class Plan:
     raw: Path | None = None  # a folder for the raw timestamps of each burst (JSON)
     sessions: int = 1  # sessions at once on the server; the phones are dealt out among them
     profile: Path | None = None  # flame graphs of facilitator's server per phase (profile.py)
+    spreads: tuple[float, ...] = ()  # a spread per burst (burst n: spreads[n - 1]), else spread
+
+    def spread_of(self, number: int) -> float:
+        """The seconds over which burst `number` (from 1) sends its votes."""
+        return self.spreads[number - 1] if number <= len(self.spreads) else self.spread
 
 
 class Budget:
@@ -138,7 +143,7 @@ async def run_target(target: Any, plan: Plan, seconds: float) -> dict[str, Any]:
             async with profiled(server.pid, spied, "joining"):
                 await connect_phase(server, stages, workers, plan, budget, result)
             for number in range(1, plan.votes_per_phone + 1):
-                if budget.remaining() < plan.spread + 10:
+                if budget.remaining() < plan.spread_of(number) + 10:
                     result["notes"].append(f"burst {number} skipped: time limit reached")
                     break
                 waited = await wait_idle(server.pid, budget, 20)
@@ -258,19 +263,20 @@ async def burst_phase(
     budget: Budget, number: int,
 ) -> dict[str, Any]:
     answer_limit = budget.cap(30.0)
+    spread = plan.spread_of(number)
     for stage in stages:
         stage.presenter.tallies = []
     start_at = time.monotonic() + 0.3
     activities = {stage.code: stage.activity for stage in stages}
     for worker in workers:
-        worker.send("burst", number=number, start_at=start_at, spread=plan.spread,
+        worker.send("burst", number=number, start_at=start_at, spread=spread,
                     activities=activities, options=len(OPTIONS), timeout=answer_limit,
                     seed=plan.seed)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     before = usage(server.pid)
     busy = machine_busy()
     main_cpu = time.process_time()
-    replies = await gather_all(workers, plan.spread + answer_limit + 15)
+    replies = await gather_all(workers, spread + answer_limit + 15)
     final: dict[str, int] = {}  # per session, the highest seq of an ack
     for reply in replies:
         for code, seq in reply["max_seq"].items():
@@ -315,6 +321,7 @@ async def burst_phase(
         for key, count in c["closed"].items():
             closed[key] = closed.get(key, 0) + count
     figures["number"] = number
+    figures["spread_s"] = spread
     figures["extra"] = {
         "wall_s": wall,
         "server_cpu_s": server_cpu,

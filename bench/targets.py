@@ -19,6 +19,7 @@ from bench.limits import LimitHit, close_refusal, explain, server_environment
 from bench.loadgen import Client, ClosedBeforeHello, connect_client
 from bench.procs import Server
 from bench.wsclient import HTTPConnection
+from facilitator.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -123,12 +124,26 @@ class Facilitator:
         return Stage(code, activity, True, presenter, moderator)
 
 
+def intervals(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """facilitator's tally intervals (beamer and consoles, phones) as the run's facilitator
+    gets them: its defaults unless the environment sets them. The reference sends its tallies
+    at the same intervals, so that both servers deliver the same messages."""
+    env = os.environ if environ is None else environ
+    return (env.get("FACILITATOR_TALLY_INTERVAL", f"{Settings.tally_interval:g}"),
+            env.get("FACILITATOR_PHONE_TALLY_INTERVAL", f"{Settings.phone_tally_interval:g}"))
+
+
 class Reference:
     name = "reference"
 
+    def argv(self) -> list[str]:
+        beamer, phones = intervals()
+        return ["--options", str(len(OPTIONS)), "--interval", beamer,
+                "--phone-interval", phones]
+
     def start(self, port: int, tmp: Path) -> Server:
         argv = [sys.executable, "-m", "bench.reference", "--host", HOST, "--port", str(port),
-                "--options", str(len(OPTIONS)), "--interval", "0.05"]
+                *self.argv()]
         return Server(argv, dict(os.environ), ROOT, tmp / "server.log")
 
     @staticmethod
@@ -136,7 +151,7 @@ class Reference:
         return {}
 
     def command_line(self) -> str:
-        return "python -m bench.reference --host 127.0.0.1 --port PORT --options 4 --interval 0.05"
+        return "python -m bench.reference --host 127.0.0.1 --port PORT " + " ".join(self.argv())
 
     async def stage(self, port: int, timeout: float, index: int = 0) -> Stage:
         """Room number `index`: the reference keeps one poll per path (/ws/REF1, /ws/REF2…)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
@@ -12,8 +13,17 @@ from bench.limits import SERVER_LIMITS, close_refusal, explain, join_refusal, se
 from bench.observe import cpu_per_vote_ms, observations
 from bench.pages import section as pages_section
 from bench.reference import MAX_ROOMS, Rooms
-from bench.report import DEFAULT_INTRO, MARKER, keep_intro, num, ratio, render, splice
-from bench.run import logged_errors
+from bench.report import (
+    DEFAULT_INTRO,
+    MARKER,
+    keep_intro,
+    num,
+    ratio,
+    render,
+    splice,
+    targets_table,
+)
+from bench.run import Plan, logged_errors
 from bench.stats import (
     SeenAt,
     Session,
@@ -24,6 +34,7 @@ from bench.stats import (
     summarise,
     trend,
 )
+from bench.targets import intervals
 from bench.wsclient import frame
 
 
@@ -242,6 +253,10 @@ def test_observations_say_when_the_server_fell_behind() -> None:
     ours["bursts"][0].update(votes_per_s=1990.0)
     lines = observations(ours, None, {**PLAN, "phones": 2000, "spread": 1.0})
     assert any("kept up with the offered rate" in line for line in lines)
+    # a burst with a spread of its own (the 10 s burst of many phones) is read by it
+    ours["bursts"][0].update(votes_per_s=200.0, ack_trend_ms=[5.0, 5.0], spread_s=10.0)
+    lines = observations(ours, None, {**PLAN, "phones": 2000, "spread": 1.0})
+    assert any("kept up with the offered rate" in line for line in lines)
 
 
 ARCHIVE = {"log": "tests/fixtures/simulationslabor.jsonl", "events": 1155, "phones": 40,
@@ -398,7 +413,7 @@ def test_render_has_the_large_session() -> None:
     plan = sessions_plan(large_phones=5, phones=2000)
     text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today", plan, {}, large=large)
     generated = text.split(MARKER)[1]
-    assert "5 phones in one session (one burst spread over 1 s)" in generated
+    assert "5 phones in one session (a burst spread over 1 s, then one over 10 s)" in generated
     assert "### 5 phones in one session" in generated
     assert "| **5 phones in one session: connecting** | | | |" in generated
     assert "| **5 phones in one session: burst 1 (first votes)** | | | |" in generated
@@ -414,6 +429,70 @@ def test_render_has_the_large_session() -> None:
     assert ("facilitator, burst 1: 3 of 5 votes acknowledged (errors: rate_limited ×1, "
             "timeout ×1); the final tally reached 99% of the phones 60 ms after the last "
             "vote was sent, the last phone 60 ms; 2 phones never received it.") in generated
+
+
+def test_the_targets_of_many_phones_say_which_are_met() -> None:
+    ours, ref = result_dict("facilitator"), result_dict("reference")
+    for result, spread in ((ours, 1.0), (ref, 1.0)):
+        result["bursts"][0]["spread_s"] = spread
+    ours["bursts"][0]["ack_ms"]["p99"] = 150.0
+    ref["bursts"][0]["ack_ms"]["p99"] = 100.0  # 1.5×: met
+    ours["bursts"][0]["beamer_ms"]["p99"] = 151.0
+    ref["bursts"][0]["beamer_ms"]["p99"] = 100.0  # just over: not met
+    ours["bursts"][0]["messages_per_s"], ref["bursts"][0]["messages_per_s"] = 700.0, 1000.0
+    ours["connect"].update(per_s=999.0, rss_per_phone_kb=24.9)
+    lines = targets_table(ours, ref)
+    text = "\n".join(lines)
+    assert "| burst 1 (within 1 s): ack p99 ≤ 1.5× the reference, ms | 150 | 100 | met |" in text
+    assert ("| burst 1 (within 1 s): vote to beamer p99 ≤ 1.5× the reference, ms | 151 | 100 | "
+            "**not met** |") in text
+    assert ("| burst 1 (within 1 s): messages delivered per second ≥ 70% of the reference's "
+            "| 700 | 1,000 | met |") in text
+    assert "| joining, phones/s ≥ 1,000 | 999 | 5.00 | **not met** |" in text
+    assert "| memory per phone < 25 KB | 24.9 | 30.0 | met |" in text
+    met = sum(1 for line in lines if line.endswith("| met |"))
+    assert lines[0] == f"The aims for many phones in one process: {met} of 6 met."
+    large = {"facilitator": ours, "reference": ref}
+    text = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today",
+                  sessions_plan(large_phones=5), {}, large=large)
+    assert "burst 1 (first votes, within 1 s)" in text and "The aims for many phones" in text
+    alone = render(DEFAULT_INTRO, MACHINE, "python -m bench", "today",
+                   sessions_plan(large_phones=5), {}, large={"facilitator": ours})
+    assert "The aims for many phones" not in alone  # nothing to compare with
+
+
+def test_the_reference_sends_tallies_to_phones_and_presenter_at_their_intervals() -> None:
+    async def scene() -> tuple[int, int]:
+        poll = Rooms(options=4, interval=0.01, phone_interval=0.2).get("/ws/REF1")
+        assert poll is not None
+        sent: dict[int, int] = {}
+
+        def count(lane, *_: object) -> None:
+            sent[id(lane)] = sent.get(id(lane), 0) + 1
+            lane.scheduled = False
+            lane.sent_at = asyncio.get_running_loop().time()
+
+        poll.send_tally = count  # type: ignore[method-assign]
+        for i in range(20):
+            poll.vote(object(), f"o{i % 4 + 1}")  # type: ignore[arg-type]
+            await asyncio.sleep(0.012)
+        await asyncio.sleep(0.25)
+        return sent.get(id(poll.presenters), 0), sent.get(id(poll.phones), 0)
+
+    presenter, phones = asyncio.run(scene())
+    assert presenter >= 10  # about every vote
+    assert 1 <= phones <= 3  # the first at once, then every 0.2 s of 0.24 s
+
+
+def test_a_burst_has_its_own_spread() -> None:
+    plan = Plan(5000, 2, 2, 64, 1.0, 1, spreads=(1.0, 10.0))
+    assert [plan.spread_of(n) for n in (1, 2, 3)] == [1.0, 10.0, 1.0]
+    assert Plan(5, 1, 1, 1, 2.5, 1).spread_of(1) == 2.5
+
+
+def test_the_reference_gets_facilitators_tally_intervals() -> None:
+    assert intervals({}) == ("0.05", "0.5")
+    assert intervals({"FACILITATOR_PHONE_TALLY_INTERVAL": "1"}) == ("0.05", "1")
 
 
 def test_render_says_which_limit_stopped_a_run() -> None:
