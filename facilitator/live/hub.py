@@ -1,9 +1,13 @@
 """Connections and fan-out for one session (STYLE.md, point 6).
 
-Every connection has a bounded queue drained by its own task, so publishing never awaits a
-client: a message is encoded once per audience and put into each queue. A connection whose
-queue is full is too slow to keep up; it is closed (4408) and its phone reconnects and
-resumes, which costs it one replay instead of costing everyone a stalled broadcast.
+Publishing never awaits a client. A message for a connection that is idle is written at once,
+in the publisher's own step, as websockets' broadcast() does: the socket takes it into its
+buffer and no task wakes up for it. Only when a send has to wait (the socket's buffer is full
+because the client reads slowly) does the connection start a task that finishes that send and
+drains what queued behind it, in order; the queue is bounded. A connection whose queue is full
+is too slow to keep up; it is closed (4408) and its phone reconnects and resumes, which costs
+it one replay instead of costing everyone a stalled broadcast. A message is encoded once per
+audience before it is offered to any connection.
 
 The hub is the seam for scaling out: a Redis pub/sub hub would publish the same encoded
 texts to other processes, each of which delivers to its own connections.
@@ -13,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass, field
+from typing import Any
 
 from facilitator.domain.model import Audience
 
@@ -35,56 +41,121 @@ def channel_of(audience: Audience, group: str | None = None) -> str:
     return f"participant:{group}" if audience == "participant" and group else audience
 
 
+class _Resumed:
+    """An awaitable that finishes a send coroutine which was started outside any task and
+    stopped at a future (its socket could not take more): awaited in a task, it waits for that
+    future and then runs the coroutine on, as `await` would have done from the start."""
+
+    def __init__(self, coroutine: Coroutine[Any, Any, None], waiting: Any) -> None:
+        self.coroutine, self.waiting = coroutine, waiting
+
+    def __await__(self) -> Generator[Any, None, None]:
+        waiting = self.waiting
+        while True:
+            try:
+                yield waiting
+            except BaseException as exc:  # cancelled: into the send, which ends with it
+                try:
+                    waiting = self.coroutine.throw(exc)
+                except StopIteration:
+                    return
+            else:
+                try:
+                    waiting = self.coroutine.send(None)
+                except StopIteration:
+                    return
+
+
 @dataclass(eq=False)
 class Connection:
-    """One client's WebSocket, reduced to what the hub needs: a way to send and to close."""
+    """One client's WebSocket, reduced to what the hub needs: a way to send and to close.
+
+    `send` must write without suspending whenever the socket can take the message (as
+    Starlette's send_text on uvicorn does); it may suspend while the socket's buffer is full.
+    """
 
     audience: Audience
-    send: Callable[[str], Awaitable[None]]
+    send: Callable[[str], Coroutine[Any, Any, None]]
     close: Callable[[int, str], Awaitable[None]]
     limit: int = 512
     participant: str | None = None
-    queue: asyncio.Queue[object] = field(init=False)
     dropped: bool = False
     channel: str = ""
     # What this participant's hello said about their group (group, spokesperson): a change
     # means a fresh hello.
     standing: tuple[str | None, bool] = (None, False)
+    # Messages waiting behind a send that could not finish at once (made when first needed:
+    # an empty deque is most of a kilobyte, times thousands of idle phones); the task
+    # draining them.
+    backlog: deque[str | _Close] | None = field(init=False, default=None)
+    _drain: asyncio.Task[None] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.queue = asyncio.Queue(self.limit)
         self.channel = self.channel or self.audience
 
     def offer(self, text: str) -> bool:
-        """Queue a message without waiting; False when the connection is too slow."""
+        """Send a message or queue it, without waiting; False when the connection is too
+        slow (or its socket failed)."""
         if self.dropped:
             return False
+        if self._drain is not None:
+            backlog = self.backlog = self.backlog if self.backlog is not None else deque()
+            if len(backlog) >= self.limit:
+                self.end(TOO_SLOW, "too slow")
+                return False
+            backlog.append(text)
+            return True
+        coroutine = self.send(text)
         try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
-            self.end(TOO_SLOW, "too slow")
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return True  # written
+        except Exception as exc:
+            self._failed(exc)
             return False
+        self._drain = asyncio.ensure_future(self._pump(_Resumed(coroutine, waiting)))
         return True
 
     def end(self, code: int, reason: str) -> None:
-        """Close the connection with this code once the sender gets to it; nothing queued
-        before is sent (a slow phone resumes instead; a replaced one is gone)."""
+        """Close the connection with this code once the sends before are done; nothing queued
+        is sent (a slow phone resumes instead; a replaced one is gone)."""
         if self.dropped:
             return
         self.dropped = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(_Close(code, reason))
+        self.backlog = deque([_Close(code, reason)])
+        if self._drain is None:
+            self._drain = asyncio.ensure_future(self._pump(None))
 
-    async def pump(self) -> None:
-        """Send queued messages in order until told to stop or the socket fails."""
-        while True:
-            item = await self.queue.get()
-            if isinstance(item, _Close):
-                await self.close(item.code, item.reason)
-                return
-            assert isinstance(item, str)
-            await self.send(item)
+    def stop(self) -> None:
+        """The socket is gone: stop whatever is still being sent."""
+        self.dropped = True
+        self.backlog = None
+        if self._drain is not None:
+            self._drain.cancel()
+
+    async def _pump(self, first: _Resumed | None) -> None:
+        """Finish the send that had to wait, then send what queued behind it, in order."""
+        try:
+            if first is not None:
+                await first
+            while self.backlog:
+                item = self.backlog.popleft()
+                if isinstance(item, _Close):
+                    await self.close(item.code, item.reason)
+                    return
+                await self.send(item)
+        except Exception as exc:
+            self._failed(exc)
+        finally:
+            self._drain = None
+            if not self.backlog:
+                self.backlog = None
+
+    def _failed(self, exc: Exception) -> None:
+        # The client went away while we wrote: its receive loop ends the connection.
+        log.debug("send failed: %r", exc)
+        self.dropped = True
+        self.backlog = None
 
 
 class Hub:

@@ -6,12 +6,9 @@ command goes through the session's writer, and each failure becomes an `error` m
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from facilitator.domain.codes import normalise_code
 from facilitator.domain.errors import N_
@@ -21,8 +18,6 @@ from facilitator.live import protocol
 from facilitator.live.hub import REPLACED, Connection
 from facilitator.live.runtime import Busy, SessionRuntime
 from facilitator.web import auth, guard
-
-log = logging.getLogger(__name__)
 
 TOO_MANY_GUESSES = 4429
 RATE = 20.0  # commands per second, on average
@@ -98,7 +93,6 @@ async def live(websocket: WebSocket) -> None:
         mine.pop(0).end(REPLACED, "replaced by a newer connection")
     mine.append(connection)
     app.state.phones += phone
-    pump = asyncio.create_task(_pump(connection))
     try:
         async with runtime.connect(connection, int(resume) if resume and resume.isdigit()
                                    and len(resume) < 16 else None):
@@ -109,16 +103,7 @@ async def live(websocket: WebSocket) -> None:
             mine.remove(connection)
         if not mine and held.get(key) is mine:
             del held[key]
-        pump.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await pump
-
-
-async def _pump(connection: Connection) -> None:
-    try:
-        await connection.pump()
-    except (WebSocketDisconnect, RuntimeError, OSError) as exc:
-        log.debug("send failed: %r", exc)
+        connection.stop()
 
 
 async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Connection,

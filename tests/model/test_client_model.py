@@ -54,25 +54,29 @@ QUEUE = 100_000
 JSON = dict[str, Any]
 
 
-async def _send(text: str) -> None:  # the test reads the queue itself
-    raise AssertionError("not pumped")
+class Inbox(list[str]):
+    """What a connection was sent, in order; the test reads it itself."""
+
+    async def send(self, text: str) -> None:
+        self.append(text)
 
 
 async def _close(code: int, reason: str) -> None:
     raise AssertionError(f"closed {code} {reason}")
 
 
-def _connection(audience: str, participant: str | None = None) -> Connection:
-    return Connection(audience, _send, _close, QUEUE, participant)  # type: ignore[arg-type]
+def _connection(audience: str, participant: str | None = None) -> tuple[Connection, Inbox]:
+    inbox = Inbox()
+    return (Connection(audience, inbox.send, _close, QUEUE, participant),  # type: ignore[arg-type]
+            inbox)
 
 
 async def fresh_hello(runtime: SessionRuntime, audience: str,
                       participant: str | None = None) -> JSON:
     """The hello a new connection of this audience gets now."""
-    connection = _connection(audience, participant)
+    connection, inbox = _connection(audience, participant)
     async with runtime.connect(connection):
-        text = connection.queue.get_nowait()
-    assert isinstance(text, str)
+        text = inbox.pop(0)
     hello: JSON = json.loads(text)
     assert hello["type"] == "hello" and hello["resumed"] is False
     return hello
@@ -121,6 +125,7 @@ class Audience:
     role: str
     participant: str | None
     connection: Connection
+    inbox: Inbox
     model: ClientModel
     received: list[JSON] = field(default_factory=list)
 
@@ -154,19 +159,18 @@ class World:
         await self.store.close()
 
     async def attach(self, name: str, role: str, participant: str | None = None) -> None:
-        connection = _connection(role, participant)
+        connection, inbox = _connection(role, participant)
         await self.stack.enter_async_context(self.runtime.connect(connection))
-        audience = Audience(name, role, participant, connection, ClientModel(name))
+        audience = Audience(name, role, participant, connection, inbox, ClientModel(name))
         self.audiences.append(audience)
         self.drain()
 
     def drain(self) -> int:
         count = 0
         for audience in self.audiences:
-            queue = audience.connection.queue
-            while not queue.empty():
-                item = queue.get_nowait()
-                assert isinstance(item, str), f"{audience.name}: closed ({item})"
+            assert not audience.connection.dropped, f"{audience.name}: closed"
+            while audience.inbox:
+                item = audience.inbox.pop(0)
                 message = json.loads(item)
                 audience.received.append(json.loads(item))  # the model changes its copy
                 audience.model.receive(message)
