@@ -348,9 +348,13 @@ class SessionRuntime(Connections):
     # -- tallies -------------------------------------------------------------------------
 
     async def _tally_loop(self, lane: _TallyLane) -> None:
-        """At most one tally per activity per interval; the first after a quiet spell at once."""
+        """At most one tally per activity per interval; the first after a quiet spell at once.
+        The interval runs from the start of one round to the start of the next, so that the
+        time a round takes to hand a tally to thousands of phones does not stretch it."""
+        loop = asyncio.get_running_loop()
         while True:
             await lane.flag.wait()
+            began = loop.time()
             async with self._lock:
                 lane.flag.clear()
                 dirty, lane.dirty = lane.dirty, set()
@@ -365,7 +369,7 @@ class SessionRuntime(Connections):
                         await asyncio.sleep(0)
                     for connection in connections[start:start + FANOUT_CHUNK]:
                         connection.offer(text)
-            await asyncio.sleep(lane.interval)
+            await asyncio.sleep(max(0.0, began + lane.interval - loop.time()))
 
     def note_refused_join(self, limit: str = "rate") -> None:
         """Count a join refused by a limit ("rate": joins per minute, "full": participants),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,65 @@ async def test_migrations_are_applied_once(tmp_path: Path) -> None:
         await store.open()
         assert await store.applied_migrations() == [name for name, _ in migrations()]
         await store.close()
+
+
+async def test_phone_tallies_keep_their_interval_however_long_a_round_takes(
+        tmp_path: Path) -> None:
+    """At most one tally per interval, counted from the start of one round to the start of
+    the next: handing a tally to thousands of phones (here 40 that take 2 ms each, 80 ms a
+    round) must not stretch the interval to interval + round."""
+    store = SQLiteStore(tmp_path / "db.sqlite3")
+    await store.open()
+    registry = Registry(store, translate, phone_tally_interval=0.2)
+    try:
+        await _tallies_of_a_slow_round(registry)
+    finally:
+        await registry.close()
+        await store.close()
+
+
+async def _tallies_of_a_slow_round(registry: Registry) -> None:
+    import time
+
+    from facilitator.live.hub import Connection
+
+    runtime = await registry.create("Test")
+    for kind in ("session.open", "session.start"):
+        await runtime.submit(moderator(kind))
+    created = await runtime.submit(moderator("activity.create", kind="poll", title="P",
+                                             config={"options": ["A", "B"]}))
+    poll = created["result"]["activity"]
+    for kind in ("activity.activate", "activity.reveal"):
+        await runtime.submit(moderator(kind, activity=poll))
+    arrived: list[float] = []
+
+    async def slow(text: str) -> None:
+        time.sleep(0.002)  # a round of 40 takes 80 ms of the loop's time
+        if json.loads(text)["type"] == "tally":
+            arrived.append(time.monotonic())
+
+    async def close(code: int, reason: str) -> None:
+        raise AssertionError(f"closed {code}")
+
+    phones = []
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(40):
+            joined = await runtime.submit(system("participant.join"))
+            who = joined["result"]["participant"]
+            phones.append(Actor("participant", who))
+            await stack.enter_async_context(runtime.connect(
+                Connection("participant", slow, close, 512, who)))
+        watched = len(phones) - 1  # the tallies one phone gets
+        arrived.clear()
+        began = time.monotonic()
+        n = 0
+        while time.monotonic() - began < 2.0:  # a vote every 20 ms for 2 s
+            await runtime.submit(Command("vote.cast", {"activity": poll, "choices": [
+                "o1" if n % 2 else "o2"]}, phones[n % len(phones)], time.time(), f"v{n}"))
+            n += 1
+            await asyncio.sleep(0.02)
+        mine = arrived[watched::len(phones)]
+    gaps = sorted(b - a for a, b in zip(mine, mine[1:], strict=False))
+    assert len(gaps) >= 4 and gaps[0] >= 0.2 - 0.01  # never more often than the interval
+    # every 0.2 s; stretched by the round it would be 0.28 s or more
+    assert gaps[len(gaps) // 2] < 0.25, gaps
