@@ -47,7 +47,8 @@ class Busy(Exception):
 @dataclass
 class _Pending:
     command: Command
-    future: asyncio.Future[dict[str, Any]] = field(repr=False)
+    # The answer, and its text when the writer encoded it already (to remember it).
+    future: asyncio.Future[tuple[dict[str, Any], str | None]] = field(repr=False)
 
 
 @dataclass
@@ -67,7 +68,7 @@ class _Batch:
     messages: list[tuple[int, Messages]] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     forget: list[tuple[str, str]] = field(default_factory=list)
-    replies: list[tuple[_Pending, dict[str, Any]]] = field(default_factory=list)
+    replies: list[tuple[_Pending, dict[str, Any], str | None]] = field(default_factory=list)
     # (participant, activity) whose `mine` someone else changed, and (participant, activity)
     # or (participant, None: its `you`) it changed itself: told after the commit.
     mine: set[tuple[str, str]] = field(default_factory=set)
@@ -160,7 +161,18 @@ class SessionRuntime(Connections):
 
     async def submit(self, command: Command) -> dict[str, Any]:
         """Process a command; return its answer (an ack or error message) once committed."""
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        answer, _ = await self._answer(command)
+        return answer
+
+    async def submit_text(self, command: Command) -> str:
+        """The same, as the text of a frame: encoded once, where the writer encoded it to
+        remember it (every command with an id), instead of once more for the socket."""
+        answer, text = await self._answer(command)
+        return protocol.encode(answer) if text is None else text
+
+    async def _answer(self, command: Command) -> tuple[dict[str, Any], str | None]:
+        future: asyncio.Future[tuple[dict[str, Any], str | None]] = (
+            asyncio.get_running_loop().create_future())
         try:
             self._queue.put_nowait(_Pending(command, future))
         except asyncio.QueueFull:
@@ -197,9 +209,10 @@ class SessionRuntime(Connections):
                 key = (command.actor.key, command.id) if command.id else None
                 known = self._answers.get(*key) if key else None
                 if known is not None:
-                    work.replies.append((pending, protocol_decode(known)))
+                    work.replies.append((pending, protocol_decode(known), known))
                     continue
                 reply = await self._decide(command, work)
+                encoded = None
                 if key:
                     encoded = protocol.encode(reply)
                     if reply["type"] == "ack":
@@ -207,16 +220,16 @@ class SessionRuntime(Connections):
                         work.answers.append(Answer(key[0], key[1], encoded))
                     else:
                         self._answers.refused(key[0], key[1], encoded)
-                work.replies.append((pending, reply))
+                work.replies.append((pending, reply, encoded))
             status = self.state.status if self.state.status != status_before else None
             # session.update renames the session: the console's list shows the new title.
             title = self.state.title if self.state.title != title_before else None
             await self.store.append(self.state.id, work.events, work.answers, status=status,
                                     title=title, encoded=work.encoded, forget=work.forget)
             # Durable now: answer, then fan out.
-            for pending, reply in work.replies:
+            for pending, reply, encoded in work.replies:
                 if not pending.future.done():
-                    pending.future.set_result(reply)
+                    pending.future.set_result((reply, encoded))
             for seq, per_channel in work.messages:
                 self._recent.append((seq, per_channel))
                 for channel, text in per_channel.items():

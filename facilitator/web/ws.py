@@ -134,7 +134,7 @@ async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Co
             continue
         command = Command(inbound.type, inbound.args, actor, time.time(), inbound.id)
         try:
-            reply(await runtime.submit(command))
+            connection.offer(await runtime.submit_text(command))
         except Busy:
             reply(protocol.error(inbound.id, "busy", translate(
                 lang, N_("The server is busy. Please send this again in a moment."))))
