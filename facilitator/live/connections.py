@@ -10,12 +10,33 @@ from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import msgspec
+
 from facilitator.domain import views
-from facilitator.domain.model import iso
+from facilitator.domain.model import Audience, iso
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
 from facilitator.live.fanout import Messages, tallies_for
 from facilitator.live.hub import Connection, Hub, channel_of
+
+
+class Views:
+    """The session's view per (audience, group), encoded, as of one seq: every hello at that
+    seq takes it from here. The view depends on nothing but the state, which changes only
+    with seq; while a room joins, the phones connecting between two commits share one."""
+
+    def __init__(self) -> None:
+        self.seq = -1
+        self.encoded: dict[tuple[str, str | None], msgspec.Raw] = {}
+
+    def get(self, state: SessionState, audience: Audience, group: str | None) -> msgspec.Raw:
+        if state.seq != self.seq:
+            self.seq, self.encoded = state.seq, {}
+        key = (audience, group)
+        found = self.encoded.get(key)
+        if found is None:
+            found = self.encoded[key] = protocol.raw(state.view(audience, group))
+        return found
 
 
 class Connections:
@@ -26,6 +47,7 @@ class Connections:
     _lock: asyncio.Lock
     _recent: deque[tuple[int, Messages]]
     _regrouped: deque[int]
+    _views: Views
 
     def _hello(self, connection: Connection, resumed_from: int | None = None) -> str:
         """A complete hello, or (resumed_from) the hello of a replay: its seq is the point
@@ -41,7 +63,7 @@ class Connections:
             group = you["group"]
             connection.standing = (group, you["spokesperson"])
             mine = state.mine(who)
-        session = None if resumed else state.view(connection.audience, group)
+        session = None if resumed else self._views.get(state, connection.audience, group)
         seq = state.seq if resumed_from is None else resumed_from
         return protocol.encode(protocol.hello(connection.audience, seq, session, you,
                                               mine, now=iso(time.time()), resumed=resumed))

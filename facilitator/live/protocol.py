@@ -296,12 +296,18 @@ def encode(message: messages.ServerMessage | dict[str, Any]) -> str:
     return _ENCODER.encode(message).decode()
 
 
-def hello(role: Audience, seq: int, session: dict[str, Any] | None,
+def raw(value: Any) -> msgspec.Raw:
+    """A value encoded once, to be put into messages as it is (msgspec writes Raw verbatim)."""
+    return msgspec.Raw(_ENCODER.encode(value))
+
+
+def hello(role: Audience, seq: int, session: dict[str, Any] | msgspec.Raw | None,
           you: dict[str, Any] | None, mine: dict[str, Any] | None, *, now: str,
           resumed: bool = False) -> messages.Hello:
     # `you` is domain.views.you(); its shape is the You of the schema.
     return messages.Hello(protocol=VERSION, role=role, seq=seq, now=now, resumed=resumed,
-                          you=cast("messages.You | None", you), session=session,
+                          you=cast("messages.You | None", you),
+                          session=cast("dict[str, Any] | None", session),
                           mine=msgspec.UNSET if mine is None else mine)
 
 

@@ -24,7 +24,7 @@ from facilitator.domain.model import Audience, Command, Event, valid_unicode
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
 from facilitator.live.answers import Answers
-from facilitator.live.connections import Connections
+from facilitator.live.connections import Connections, Views
 from facilitator.live.fanout import Messages, encode_event, encode_replayed, tally_batches
 from facilitator.live.hub import Hub
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
@@ -120,6 +120,7 @@ class SessionRuntime(Connections):
         for event in events[-REPLAY_LIMIT:]:
             self._recent.append((event.seq, encode_replayed(self.state, event)))
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue(QUEUE_LIMIT)
+        self._views: Views = Views()
         # Seqs of recent group changes: a participant resuming from before one gets a
         # complete hello instead of a replay.
         self._regrouped: deque[int] = deque(

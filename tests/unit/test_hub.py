@@ -6,6 +6,7 @@ dropped without disturbing anyone else."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -148,3 +149,25 @@ def test_a_replaced_connection_is_closed_after_the_send_under_way(waiting: bool)
         assert socket.closed == [(4409, "replaced")]
 
     asyncio.run(scene())
+
+
+def test_hellos_at_one_seq_share_the_encoded_view_and_a_new_seq_makes_a_new_one() -> None:
+    from facilitator.live.connections import Views
+
+    class State:
+        seq = 7
+        made = 0
+
+        def view(self, audience: str, group: str | None) -> dict[str, object]:
+            self.made += 1
+            return {"seq": self.seq, "audience": audience, "group": group}
+
+    state, views = State(), Views()
+    first = views.get(state, "participant", None)  # type: ignore[arg-type]
+    assert views.get(state, "participant", None) is first  # type: ignore[arg-type]
+    assert json.loads(bytes(first)) == {"seq": 7, "audience": "participant", "group": None}
+    views.get(state, "participant", "g1")  # type: ignore[arg-type]
+    assert state.made == 2  # one per (audience, group)
+    state.seq = 8
+    assert json.loads(bytes(views.get(state, "participant", None)))["seq"] == 8  # type: ignore[arg-type]
+    assert state.made == 3 and len(views.encoded) == 1  # the old seq's views are gone
