@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from facilitator.domain.errors import N_, Invalid, NotFound
+from facilitator.domain.errors import N_, Invalid, find
 from facilitator.domain.model import Command, Decision, clean_text, iso
 
 if TYPE_CHECKING:
@@ -80,12 +80,9 @@ def _seconds(value: Any, low: int, high: int) -> int:
     return value
 
 
-def _phase(state: SessionState, command: Command) -> Phase:
-    ident = command.args.get("phase")
-    phase = state.phases.get(ident) if isinstance(ident, str) else None
-    if phase is None:
-        raise NotFound(N_("This phase does not exist."))
-    return phase
+def find_phase(state: SessionState, ident: Any) -> Phase:
+    """The phase a command names."""
+    return find(state.phases, ident, N_("This phase does not exist."))
 
 
 def create_phase(state: SessionState, command: Command) -> Decision:
@@ -100,7 +97,7 @@ def create_phase(state: SessionState, command: Command) -> Decision:
 
 
 def update_phase(state: SessionState, command: Command) -> Decision:
-    phase = _phase(state, command)
+    phase = find_phase(state, command.args.get("phase"))
     args = command.args
     changes: dict[str, Any] = {}
     if "title" in args:
@@ -118,7 +115,7 @@ def update_phase(state: SessionState, command: Command) -> Decision:
 
 
 def start_phase(state: SessionState, command: Command) -> Decision:
-    phase = _phase(state, command)
+    phase = find_phase(state, command.args.get("phase"))
     if state.phase == phase.id:
         return Decision()
     return Decision([("phase.started", {"phase": phase.id, "previous": state.phase})])

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from facilitator.domain import next_steps
 from facilitator.domain.activities import KINDS, Activity
-from facilitator.domain.agenda import Phase
+from facilitator.domain.agenda import find_phase
 from facilitator.domain.errors import (
     N_,
     ActivityClosed,
@@ -26,6 +26,7 @@ from facilitator.domain.errors import (
     LimitReached,
     NotFound,
     SessionStateError,
+    find,
 )
 from facilitator.domain.media import PHOTO_POLICIES
 from facilitator.domain.model import ORGANISATION_LIMIT, Command, Decision, clean_text
@@ -58,17 +59,7 @@ Handler = Callable[["SessionState", Command], Decision]
 # -- lookups --------------------------------------------------------------------------------
 
 def _activity(state: SessionState, ident: Any) -> Activity:
-    activity = state.activities.get(ident) if isinstance(ident, str) else None
-    if activity is None:
-        raise NotFound(N_("This activity does not exist."))
-    return activity
-
-
-def _phase(state: SessionState, ident: Any) -> Phase:
-    phase = state.phases.get(ident) if isinstance(ident, str) else None
-    if phase is None:
-        raise NotFound(N_("This phase does not exist."))
-    return phase
+    return find(state.activities, ident, N_("This activity does not exist."))
 
 
 def source_of(activity: Activity) -> str | None:
@@ -203,7 +194,7 @@ def move(state: SessionState, command: Command) -> Decision:
     activity = _activity(state, args.get("activity"))
     phase = activity.phase
     if "phase" in args and args["phase"] is not None:
-        phase = _phase(state, args["phase"]).id
+        phase = find_phase(state, args["phase"]).id
     elif "phase" in args:
         phase = None
     before = args.get("before")
@@ -254,7 +245,7 @@ def _deep(value: Any) -> Any:
 # -- phases ---------------------------------------------------------------------------------
 
 def delete_phase(state: SessionState, command: Command) -> Decision:
-    phase = _phase(state, command.args.get("phase"))
+    phase = find_phase(state, command.args.get("phase"))
     if phase.started is not None:
         raise Invalid(N_("This phase has run already: it cannot be deleted."))
     if any(photo.phase == phase.id for photo in state.photos.values()):
@@ -267,10 +258,10 @@ def delete_phase(state: SessionState, command: Command) -> Decision:
 
 
 def move_phase(state: SessionState, command: Command) -> Decision:
-    phase = _phase(state, command.args.get("phase"))
+    phase = find_phase(state, command.args.get("phase"))
     before = command.args.get("before")
     if before is not None:
-        before = _phase(state, before).id
+        before = find_phase(state, before).id
         if before == phase.id:
             raise Invalid(N_("A phase cannot stand before itself."))
     order = _reordered(state.phases, phase.id, before)

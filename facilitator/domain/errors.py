@@ -6,11 +6,23 @@ translates them into the session's language. ``N_`` only marks them for extracti
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def N_(message: str) -> str:
     return message
+
+
+def find(items: Mapping[str, T], ident: Any, missing: str) -> T:
+    """The item a command names by its id, or NotFound with `missing` (an N_ message): the
+    id comes from a client, so it may be anything, not only a string."""
+    found = items.get(ident) if isinstance(ident, str) else None
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 class Refusal(Exception):

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from facilitator.domain.activities.slides import blob_name, read_deck, side
-from facilitator.domain.errors import N_, ActivityClosed, Forbidden, Invalid, LimitReached, NotFound
+from facilitator.domain.errors import (
+    N_,
+    ActivityClosed,
+    Forbidden,
+    Invalid,
+    LimitReached,
+    NotFound,
+    find,
+)
 from facilitator.domain.model import Audience, Command, Decision
 
 if TYPE_CHECKING:
@@ -67,9 +75,7 @@ def _where(state: SessionState, command: Command) -> dict[str, Any]:
     if who is not None:
         return _participant_target(state, who, ident)
     if ident is not None:
-        activity = state.activities.get(ident) if isinstance(ident, str) else None
-        if activity is None:
-            raise NotFound(N_("This activity does not exist."))
+        activity = find(state.activities, ident, N_("This activity does not exist."))
         group = args.get("group")
         if group is not None and (not activity.per_group or group not in state.groups):
             raise NotFound(N_("This group does not exist."))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from facilitator.domain.activities.measure import date_field
-from facilitator.domain.errors import N_, LimitReached, NotFound
+from facilitator.domain.errors import N_, LimitReached, NotFound, find
 from facilitator.domain.model import Command, Decision, clean_text
 
 if TYPE_CHECKING:
@@ -75,10 +75,7 @@ def _fields(state: SessionState, command: Command) -> dict[str, Any]:
 
 
 def _step(state: SessionState, ident: Any) -> NextStep:
-    step = state.next_steps.get(ident) if isinstance(ident, str) else None
-    if step is None:
-        raise NotFound(N_("This next step does not exist."))
-    return step
+    return find(state.next_steps, ident, N_("This next step does not exist."))
 
 
 def add(state: SessionState, command: Command) -> Decision:

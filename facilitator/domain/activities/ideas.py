@@ -21,7 +21,7 @@ from facilitator.domain.activities.ideas_model import (
     _public,
     _root,
 )
-from facilitator.domain.errors import N_, Invalid, LimitReached, NotFound, NotYours
+from facilitator.domain.errors import N_, Invalid, LimitReached, NotFound, NotYours, find
 from facilitator.domain.model import Audience, Command, Decision, Event, clean_text
 
 TEXT_LIMIT = 280
@@ -182,9 +182,7 @@ class Ideas(Kind):
 
     def _merge(self, data: IdeasData, idea: Idea, into: Any,
                base: dict[str, Any]) -> Decision:
-        target = data.ideas.get(into) if isinstance(into, str) else None
-        if target is None:
-            raise NotFound(N_("This idea does not exist."))
+        target = find(data.ideas, into, N_("This idea does not exist."))
         if target.id == idea.id or target.merged_into or idea.merged_into \
                 or target.withdrawn or idea.withdrawn:
             raise Invalid(N_("These two ideas cannot be merged."))
