@@ -99,11 +99,12 @@ class Connection:
         if self.dropped:
             return False
         if self._drain is not None:
-            backlog = self.backlog = self.backlog if self.backlog is not None else deque()
-            if len(backlog) >= self.limit:
+            if self.backlog is None:
+                self.backlog = deque()
+            if len(self.backlog) >= self.limit:
                 self.end(TOO_SLOW, "too slow")
                 return False
-            backlog.append(text)
+            self.backlog.append(text)
             return True
         coroutine = self.send(text)
         try:

@@ -20,13 +20,14 @@ from facilitator.domain import views
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.media import FREES
-from facilitator.domain.model import Audience, Command, Event, valid_unicode
+from facilitator.domain.model import Command, Event, valid_unicode
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
 from facilitator.live.answers import Answers
 from facilitator.live.connections import Connections, Views
-from facilitator.live.fanout import Messages, encode_event, encode_replayed, tally_batches
+from facilitator.live.fanout import Messages, encode_event, encode_replayed
 from facilitator.live.hub import Hub
+from facilitator.live.tallying import Tallies, TallyLane
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,6 @@ log = logging.getLogger(__name__)
 REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
-FANOUT_CHUNK = 100
 NOTICE_DELAY = 1.0  # seconds: refused joins are told to the moderators at most this often
 
 Translate = Callable[[str, str, dict[str, Any] | None], str]
@@ -49,14 +49,6 @@ class _Pending:
     command: Command
     # The answer, and its text when the writer encoded it already (to remember it).
     future: asyncio.Future[tuple[dict[str, Any], str | None]] = field(repr=False)
-
-
-@dataclass
-class _TallyLane:
-    interval: float
-    audiences: tuple[Audience, ...]
-    dirty: set[tuple[str, str | None]] = field(default_factory=set)  # (activity, group)
-    flag: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -83,7 +75,7 @@ class _Batch:
         del self.messages[mark:]
 
 
-class SessionRuntime(Connections):
+class SessionRuntime(Connections, Tallies):
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
@@ -100,8 +92,8 @@ class SessionRuntime(Connections):
         # The beamer and the console follow votes closely; phones, thousands of them, get the
         # same tallies less often, which is what keeps the fan-out cheap (docs/benchmarks.md).
         self._tally_lanes = [
-            _TallyLane(tally_interval, ("moderator", "presenter")),
-            _TallyLane(phone_tally_interval, ("participant",)),
+            TallyLane(tally_interval, ("moderator", "presenter")),
+            TallyLane(phone_tally_interval, ("participant",)),
         ]
         self.commit_interval = commit_interval
         # Called with the session id after a commit that leaves the session closed: the
@@ -342,48 +334,12 @@ class SessionRuntime(Connections):
                               N_("This could not be carried out. Nothing was changed."), None)
         return protocol.error(command.id, "invalid", text)
 
-    def _mark_dirty(self, event: Event) -> None:
-        ident = event.data.get("activity")
-        if not isinstance(ident, str) or event.type.startswith("activity."):
-            return
-        activity = self.state.activities.get(ident)
-        if activity is not None and KINDS[activity.kind].is_tallied(activity):
-            for lane in self._tally_lanes:
-                lane.dirty.add((ident, event.data.get("group")))
-                lane.flag.set()
-
     async def _reload(self) -> None:
         async with self._lock:
             events = await self.store.load_events(self.state.id)
             self.state = SessionState.from_events(events)
             self._answers = Answers.of(await self.store.load_answers(self.state.id),
                                        *self._memory)
-
-    # -- tallies -------------------------------------------------------------------------
-
-    async def _tally_loop(self, lane: _TallyLane) -> None:
-        """At most one tally per activity per interval; the first after a quiet spell at once.
-        The interval runs from the start of one round to the start of the next, so that the
-        time a round takes to hand a tally to thousands of phones does not stretch it."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await lane.flag.wait()
-            began = loop.time()
-            async with self._lock:
-                lane.flag.clear()
-                dirty, lane.dirty = lane.dirty, set()
-                batches = [batch for ident, group in sorted(dirty, key=str)
-                           for batch in tally_batches(self.state, self.hub, ident, group,
-                                                      lane.audiences)]
-            # Outside the lock and a chunk at a time: handing a tally to thousands of phones
-            # must not hold up the writer or the beamer's tally for the whole round.
-            for text, connections in batches:
-                for start in range(0, len(connections), FANOUT_CHUNK):
-                    if start:
-                        await asyncio.sleep(0)
-                    for connection in connections[start:start + FANOUT_CHUNK]:
-                        connection.offer(text)
-            await asyncio.sleep(max(0.0, began + lane.interval - loop.time()))
 
     def note_refused_join(self, limit: str = "rate") -> None:
         """Count a join refused by a limit ("rate": joins per minute, "full": participants),
