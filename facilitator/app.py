@@ -25,8 +25,8 @@ from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.media.worker import MediaWorker
+from facilitator.store import make_store
 from facilitator.store.blobs import FileBlobs
-from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import api, archive, console_plans, media, openapi, pages, plans, ws
 from facilitator.web.assets import Assets, StaticSite
 from facilitator.web.common import WebError, environments, handle_error
@@ -133,8 +133,8 @@ def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        store = SQLiteStore(settings.database, min_free_disk=settings.min_free_disk,
-                            remembered_ids=settings.remembered_ids)
+        store = make_store(settings.store_url, min_free_disk=settings.min_free_disk,
+                           remembered_ids=settings.remembered_ids)
         await store.open()
         # Uploaded files (store/blobs.py), deleted with their session.
         blobs = FileBlobs(settings.data_dir / "blobs")

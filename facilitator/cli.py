@@ -24,8 +24,8 @@ from facilitator.live.archiving import Archiver
 from facilitator.live.plans import create_from_plan
 from facilitator.live.registry import Registry
 from facilitator.live.runtime import SessionRuntime
+from facilitator.store import make_store
 from facilitator.store.blobs import FileBlobs
-from facilitator.store.sqlite import SQLiteStore
 from facilitator.web import qr
 from facilitator.web.sessions import links
 
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _with_registry(settings: Settings, job: Any, *args: Any) -> int:
-    store = SQLiteStore(settings.database)
+    store = make_store(settings.store_url)
     await store.open()
     registry = Registry(store, translate)
     try:

@@ -40,6 +40,10 @@ OPTIONS: tuple[Option, ...] = (
     Option("host", "Address to listen on.", "127.0.0.1"),
     Option("port", "Port to listen on.", 8000, int),
     Option("data_dir", "Directory for the SQLite database and the server's secrets.", "data"),
+    Option("database_url", "The database: sqlite:///path/to/file (relative) or "
+           "sqlite:////absolute/path, or postgresql://user:password@host:5432/name for a "
+           "PostgreSQL server (needed to run several processes). Empty: SQLite in data_dir.",
+           ""),
     Option("sessions_dir", "Directory with plan files and where documentation is written.",
            "sessions"),
     Option("public_url", "URL the server is reached at from phones (used in QR codes and "
@@ -115,6 +119,7 @@ class Settings:
     port: int = 8000
     data_dir: Path = Path("data")
     sessions_dir: Path = Path("sessions")
+    database_url: str = ""
     public_url: str = ""
     organiser_key: str = ""
     secret: str = ""
@@ -164,7 +169,12 @@ class Settings:
 
     @property
     def database(self) -> Path:
+        """The SQLite file when no database_url is given."""
         return self.data_dir / "facilitator.sqlite3"
+
+    @property
+    def store_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.database}"
 
 
 def load_settings(

@@ -16,6 +16,7 @@ import uvicorn
 
 from facilitator.app import server_config
 from facilitator.config import load_settings
+from tests.services import PostgresServer, RedisServer, missing
 
 
 class LiveServer:
@@ -100,3 +101,37 @@ def live_session(live_server: LiveServer) -> dict[str, Any]:
     session = live_server.create_session()
     moderate(live_server, session, [{"type": "session.open"}, {"type": "session.start"}])
     return {**session, "server": live_server}
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the whole run (tests/services.py); a database per test."""
+    try:
+        server = PostgresServer().start()
+    except FileNotFoundError:
+        missing("PostgreSQL", "postgresql")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer().start()
+    except FileNotFoundError:
+        missing("Redis", "redis-server")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new empty database of each kind: the store tests run against both."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.new_database()

@@ -34,6 +34,17 @@ class Answer:
     message: str
 
 
+@dataclass(frozen=True)
+class SessionDump:
+    """Everything a store holds of one session, as stored: the events' data as its text, the
+    answers oldest first. `facilitator migrate-store` copies these between stores and compares
+    them; equal dumps are equal logs."""
+
+    record: SessionRecord
+    events: tuple[tuple[int, str, str, float], ...]  # (seq, type, data as text, at)
+    answers: tuple[Answer, ...]
+
+
 class StoreConflict(Exception):
     """A session with this id or code already exists."""
 
@@ -53,7 +64,9 @@ class Store(Protocol):
     async def find_session(self, *, code: str | None = None,
                            ident: str | None = None) -> SessionRecord | None: ...
 
-    async def list_sessions(self) -> list[SessionRecord]: ...
+    async def list_sessions(self, *, deleted: bool = False) -> list[SessionRecord]:
+        """Newest first; deleted sessions only when asked for."""
+        ...
 
     async def load_events(self, session: str, after: int = 0) -> list[Event]: ...
 
@@ -69,4 +82,19 @@ class Store(Protocol):
                      forget: Sequence[tuple[str, str]] = ()) -> None:
         """Commit events and answers in one transaction; return only once they are durable.
         A failure fails this call alone, never another session's writes."""
+        ...
+
+    async def dump_session(self, ident: str) -> SessionDump | None: ...
+
+    async def restore_session(self, dump: SessionDump) -> None:
+        """Store a dumped session in one transaction; StoreConflict when its id or code is
+        taken."""
+        ...
+
+    async def purge_session(self, ident: str) -> None:
+        """Delete the session with its events and answers for good, in one transaction."""
+        ...
+
+    async def ended_before(self, cutoff: float) -> list[SessionRecord]:
+        """Sessions closed or deleted whose last event is older than cutoff (a Unix time)."""
         ...

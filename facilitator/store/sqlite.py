@@ -32,6 +32,7 @@ import aiosqlite
 from facilitator.domain.model import Event
 from facilitator.store.base import (
     Answer,
+    SessionDump,
     SessionRecord,
     StoreConflict,
     StoreUnavailable,
@@ -269,9 +270,10 @@ class SQLiteStore:
             row = await cursor.fetchone()
         return SessionRecord(*row) if row else None
 
-    async def list_sessions(self) -> list[SessionRecord]:
+    async def list_sessions(self, *, deleted: bool = False) -> list[SessionRecord]:
+        where = "" if deleted else "WHERE status != 'deleted' "
         async with self.db.execute(
-            "SELECT id, code, title, status, created FROM sessions WHERE status != 'deleted' "
+            f"SELECT id, code, title, status, created FROM sessions {where}"
             "ORDER BY created DESC"
         ) as cursor:
             return [SessionRecord(*row) async for row in cursor]
@@ -321,6 +323,57 @@ class SQLiteStore:
                 conn.execute("UPDATE sessions SET title = ? WHERE id = ?", (title, session))
 
         await self._write(write)
+
+
+    async def dump_session(self, ident: str) -> SessionDump | None:
+        record = await self.find_session(ident=ident)
+        if record is None:
+            return None
+        async with self.db.execute(
+            "SELECT seq, type, data, at FROM events WHERE session = ? ORDER BY seq", (ident,)
+        ) as cursor:
+            events = tuple([tuple(row) async for row in cursor])
+        async with self.db.execute(
+            "SELECT actor, id, answer FROM answers WHERE session = ? ORDER BY n", (ident,)
+        ) as cursor:
+            answers = tuple([Answer(*row) async for row in cursor])
+        return SessionDump(record, events, answers)
+
+    async def restore_session(self, dump: SessionDump) -> None:
+        record = dump.record
+
+        def restore(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO sessions (id, code, title, status, created) VALUES (?, ?, ?, ?, ?)",
+                (record.id, record.code, record.title, record.status, record.created))
+            conn.executemany(
+                "INSERT INTO events (session, seq, type, data, at) VALUES (?, ?, ?, ?, ?)",
+                [(record.id, *event) for event in dump.events])
+            conn.executemany(
+                "INSERT INTO answers (session, actor, id, answer) VALUES (?, ?, ?, ?)",
+                [(record.id, a.actor, a.id, a.message) for a in dump.answers])
+
+        try:
+            await self._write(restore)
+        except sqlite3.IntegrityError as error:
+            raise StoreConflict(str(error)) from error
+
+    async def purge_session(self, ident: str) -> None:
+        def purge(conn: sqlite3.Connection) -> None:
+            for table, column in (("answers", "session"), ("events", "session"),
+                                  ("sessions", "id")):
+                conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (ident,))
+
+        await self._write(purge)
+
+    async def ended_before(self, cutoff: float) -> list[SessionRecord]:
+        async with self.db.execute(
+            "SELECT id, code, title, status, created FROM sessions s "
+            "WHERE status IN ('closed', 'deleted') "
+            "AND (SELECT max(at) FROM events WHERE session = s.id) < ? ORDER BY created",
+            (cutoff,),
+        ) as cursor:
+            return [SessionRecord(*row) async for row in cursor]
 
 
 def _quote(text: str) -> str:

@@ -29,9 +29,10 @@ def _free_port() -> int:
 
 
 class Process:
-    def __init__(self, data_dir: Path, port: int) -> None:
+    def __init__(self, data_dir: Path, port: int, database_url: str = "") -> None:
         self.port = port
-        env = {**os.environ, "FACILITATOR_ORGANISER_KEY": KEY, "FACILITATOR_LOG_LEVEL": "warning"}
+        env = {**os.environ, "FACILITATOR_ORGANISER_KEY": KEY, "FACILITATOR_LOG_LEVEL": "warning",
+               "FACILITATOR_DATABASE_URL": database_url}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
              "--port", str(port), "--data-dir", str(data_dir)],
@@ -80,9 +81,10 @@ async def _burst(phone: Client, activity: str, n: int, acked: list[dict[str, Any
                 acked.append({"id": ident, "idea": answer["result"]["idea"]})
 
 
-async def test_sigkill_loses_nothing_acknowledged(tmp_path: Path) -> None:
+async def test_sigkill_loses_nothing_acknowledged(tmp_path: Path, store_url: str) -> None:
+    """On either store: SQLite's synchronous=FULL, PostgreSQL's synchronous_commit."""
     port = _free_port()
-    server = Process(tmp_path, port)
+    server = Process(tmp_path, port, store_url)
     try:
         session = server.post("/api/sessions", {"title": "Absturz"}, KEY)
         code = session["code"]
@@ -112,7 +114,7 @@ async def test_sigkill_loses_nothing_acknowledged(tmp_path: Path) -> None:
     idea_acks = [a for per_phone in acked for a in per_phone]
     assert 10 < len(idea_acks) < 400, f"the kill should land mid-burst: {len(idea_acks)} acks"
 
-    server = Process(tmp_path, port)
+    server = Process(tmp_path, port, store_url)
     try:
         mod = await Client.open(server.ws_url, code, session["moderator_token"])
         wall = next(a for a in mod.hello["session"]["activities"] if a["id"] == ideas)["ideas"]

@@ -8,18 +8,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from facilitator.domain.model import Actor, Command
 from facilitator.domain.session import SessionState
 from facilitator.i18n import translate
 from facilitator.live.registry import Registry, moderator, system
+from facilitator.store import make_store
+from facilitator.store.base import Store
 from facilitator.store.sqlite import SQLiteStore, migrations
 
 
-async def _scene(path: Path) -> tuple[SQLiteStore, Registry, Any, str, list[Actor]]:
-    store = SQLiteStore(path)
+async def _scene(url: str) -> tuple[Store, Registry, Any, str, list[Actor]]:
+    store = make_store(url)
     await store.open()
     registry = Registry(store, translate)
     runtime = await registry.create("Test")
@@ -39,14 +41,14 @@ async def _scene(path: Path) -> tuple[SQLiteStore, Registry, Any, str, list[Acto
 vote = st.tuples(st.integers(0, 3), st.integers(0, 11), st.sampled_from(["o1", "o2", "o3"]))
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(vote, min_size=1, max_size=40))
-def test_retries_count_once_and_the_log_rebuilds(tmp_path_factory: Any,
+def test_retries_count_once_and_the_log_rebuilds(store_url: str,
                                                  votes: list[tuple[int, int, str]]) -> None:
-    path = tmp_path_factory.mktemp("db") / "db.sqlite3"
 
     async def run() -> None:
-        store, registry, runtime, poll, phones = await _scene(path)
+        store, registry, runtime, poll, phones = await _scene(store_url)
         first: dict[tuple[int, int], dict[str, Any]] = {}
         # Commands arrive concurrently (one batch) and with repeated ids.
         answers = await asyncio.gather(*[
@@ -83,15 +85,14 @@ def test_retries_count_once_and_the_log_rebuilds(tmp_path_factory: Any,
     asyncio.run(run())
 
 
-async def test_restart_keeps_answers(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite3"
-    store, registry, runtime, poll, phones = await _scene(path)
+async def test_restart_keeps_answers(store_url: str) -> None:
+    store, registry, runtime, poll, phones = await _scene(store_url)
     command = Command("vote.cast", {"activity": poll, "choices": ["o2"]}, phones[0], 1.0, "x")
     answer = await runtime.submit(command)
     code = runtime.code
     await registry.close()
     await store.close()
-    store = SQLiteStore(path)
+    store = make_store(store_url)
     await store.open()
     registry = Registry(store, translate)
     again = await registry.get(code)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +17,12 @@ from facilitator.i18n import translate
 from facilitator.live.answers import REFUSALS, Answers
 from facilitator.live.registry import Registry, moderator, system
 from facilitator.live.runtime import SessionRuntime
-from facilitator.store.base import Answer
-from facilitator.store.sqlite import SQLiteStore
+from facilitator.store import make_store
+from facilitator.store.base import Answer, Store
 
 
-async def _open(path: Path, **options: Any) -> tuple[SQLiteStore, Registry]:
-    store = SQLiteStore(path)
+async def _open(url: str, **options: Any) -> tuple[Store, Registry]:
+    store = make_store(url)
     await store.open()
     return store, Registry(store, translate, **options)
 
@@ -54,14 +52,14 @@ def _idea(activity: str, who: Actor, ident: str, text: str) -> Command:
     return Command("idea.add", {"activity": activity, "text": text}, who, 1.0, ident)
 
 
-async def _same_as_log(store: SQLiteStore, runtime: SessionRuntime) -> None:
+async def _same_as_log(store: Store, runtime: SessionRuntime) -> None:
     events = await store.load_events(runtime.state.id)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert SessionState.from_events(events).view("moderator") == runtime.state.view("moderator")
 
 
-async def test_ten_sessions_commit_at_once_without_busy(tmp_path: Path) -> None:
-    store, registry = await _open(tmp_path / "db.sqlite3")
+async def test_ten_sessions_commit_at_once_without_busy(store_url: str) -> None:
+    store, registry = await _open(store_url)
     scenes = [await _live(registry, phones=10) for _ in range(10)]
     commands = [(runtime, _vote(poll, who, f"v{round_}", ("o1", "o2", "o3")[round_ % 3]))
                 for runtime, poll, actors in scenes for who in actors for round_ in range(5)]
@@ -76,8 +74,8 @@ async def test_ten_sessions_commit_at_once_without_busy(tmp_path: Path) -> None:
 
 
 async def test_a_command_that_fails_to_decide_fails_alone(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store, registry = await _open(tmp_path / "db.sqlite3")
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, registry = await _open(store_url)
     runtime, ideas, actors = await _live(registry, kind="ideas")
     kind = KINDS["ideas"]
     decide = kind.decide
@@ -102,10 +100,10 @@ async def test_a_command_that_fails_to_decide_fails_alone(
 
 
 async def test_data_that_cannot_be_stored_is_refused_and_the_batch_commits(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The mechanism behind the lone surrogate: whatever lets such a text through the edge,
     the writer refuses that one command before anything is applied."""
-    store, registry = await _open(tmp_path / "db.sqlite3")
+    store, registry = await _open(store_url)
     runtime, ideas, actors = await _live(registry, kind="ideas")
     kind = KINDS["ideas"]
     decide = kind.decide
@@ -134,8 +132,8 @@ async def test_data_that_cannot_be_stored_is_refused_and_the_batch_commits(
 
 
 async def test_a_command_that_fails_half_applied_leaves_no_trace(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store, registry = await _open(tmp_path / "db.sqlite3")
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, registry = await _open(store_url)
     runtime, ideas, actors = await _live(registry, kind="ideas")
     kind = KINDS["ideas"]
     apply = kind.apply
@@ -158,8 +156,8 @@ async def test_a_command_that_fails_half_applied_leaves_no_trace(
     await store.close()
 
 
-async def test_one_failing_store_request_fails_alone(tmp_path: Path) -> None:
-    store, registry = await _open(tmp_path / "db.sqlite3")
+async def test_one_failing_store_request_fails_alone(store_url: str) -> None:
+    store, registry = await _open(store_url)
     one, _, _ = await _live(registry, phones=0)
     two, _, _ = await _live(registry, phones=0)
     duplicate = Event(one.state.seq, "session.noted", {"notes": "x"}, 1.0)  # seq is taken
@@ -167,15 +165,16 @@ async def test_one_failing_store_request_fails_alone(tmp_path: Path) -> None:
     results = await asyncio.gather(store.append(one.state.id, [duplicate], []),
                                    store.append(two.state.id, [fine], []),
                                    return_exceptions=True)
-    assert isinstance(results[0], sqlite3.IntegrityError)
+    assert isinstance(results[0], Exception)
+    assert [e.data for e in await store.load_events(one.state.id)][-1] != {"notes": "x"}
     assert results[1] is None
     assert (await store.load_events(two.state.id))[-1].data == {"notes": "y"}
     await registry.close()
     await store.close()
 
 
-async def test_refusals_are_not_stored_and_answers_are_bounded(tmp_path: Path) -> None:
-    store, registry = await _open(tmp_path / "db.sqlite3", remembered_ids=5)
+async def test_refusals_are_not_stored_and_answers_are_bounded(store_url: str) -> None:
+    store, registry = await _open(store_url, remembered_ids=5)
     runtime, poll, actors = await _live(registry)
     refused = await runtime.submit(_vote(poll, actors[0], "bad", "o9"))
     assert refused["type"] == "error"
@@ -209,8 +208,8 @@ def test_answers_memory_is_per_credential_and_refusals_expire() -> None:
     assert memory.size() <= 3 + 1 + REFUSALS
 
 
-async def test_answers_are_loaded_newest_per_credential(tmp_path: Path) -> None:
-    store = SQLiteStore(tmp_path / "db.sqlite3", remembered_ids=2)
+async def test_answers_are_loaded_newest_per_credential(store_url: str) -> None:
+    store = make_store(store_url, remembered_ids=2)
     await store.open()
     registry = Registry(store, translate)
     runtime = await registry.create("Test")
@@ -222,10 +221,10 @@ async def test_answers_are_loaded_newest_per_credential(tmp_path: Path) -> None:
     await store.close()
 
 
-async def test_limits_cap_participants_and_entries(tmp_path: Path) -> None:
+async def test_limits_cap_participants_and_entries(store_url: str) -> None:
     from facilitator.domain.limits import Limits
 
-    store, registry = await _open(tmp_path / "db.sqlite3",
+    store, registry = await _open(store_url,
                                   limits=Limits(participants=3, ideas=4))
     runtime, ideas, actors = await _live(registry, phones=3, kind="ideas")
     full = await runtime.submit(system("participant.join"))
