@@ -63,6 +63,17 @@ def parser() -> argparse.ArgumentParser:
     archive.add_argument("session", help="the session's join code or id")
     archive.add_argument("--pdf", action="store_true",
                          help="also print report.html to report.pdf with headless Chromium")
+    migrate = commands.add_parser(
+        "migrate-store", help="copy every session from one database to another",
+        description="Copy every session with its whole log from the database SOURCE to the "
+        "database TARGET (SQLite to PostgreSQL or back), read each copy back and compare it "
+        "with the source. Sessions already in TARGET with the same log are left alone, so it "
+        "can run again; one with a different log is reported and not touched (exit status "
+        "1). Stop the server that writes SOURCE first. Uploaded files stay in DATA_DIR.")
+    migrate.add_argument("source", metavar="SOURCE", help="database URL to copy from, e.g. "
+                         "sqlite:///data/facilitator.sqlite3")
+    migrate.add_argument("target", metavar="TARGET", help="database URL to copy to, e.g. "
+                         "postgresql://facilitator@localhost/facilitator")
     for sub in (serve, new, plans, listing, archive):
         for option in OPTIONS:
             described = f"{option.help} [env {option.env}; default: {option.default!r}]"
@@ -92,6 +103,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_with_registry(settings, _archive, args.session, args.pdf))
     if args.command == "plans":
         return _plans(settings)
+    if args.command == "migrate-store":
+        return asyncio.run(_migrate_store(args.source, args.target))
     return asyncio.run(_with_registry(settings, _list))
 
 
@@ -165,6 +178,30 @@ async def _new(settings: Settings, registry: Registry, which: str) -> int:
         return runtime
     print(banner(settings, runtime))
     return 0
+
+
+async def _migrate_store(source_url: str, target_url: str) -> int:
+    from facilitator.store.base import StoreUnavailable
+    from facilitator.store.migrate import copy_sessions
+
+    try:
+        source, target = make_store(source_url), make_store(target_url)
+    except ValueError as error:
+        print(f"facilitator: {error}", file=sys.stderr)
+        return 2
+    try:
+        await source.open()
+        await target.open()
+        outcome = await copy_sessions(source, target, print)
+    except StoreUnavailable as error:
+        print(f"facilitator: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await target.close()
+        await source.close()
+    print(f"{len(outcome.copied)} copied, {len(outcome.present)} already there, "
+          f"{len(outcome.conflicts)} not copied")
+    return 0 if outcome.ok else 1
 
 
 def _plans(settings: Settings) -> int:

@@ -329,14 +329,19 @@ class SQLiteStore:
         record = await self.find_session(ident=ident)
         if record is None:
             return None
-        async with self.db.execute(
-            "SELECT seq, type, data, at FROM events WHERE session = ? ORDER BY seq", (ident,)
-        ) as cursor:
-            events = tuple([tuple(row) async for row in cursor])
-        async with self.db.execute(
-            "SELECT actor, id, answer FROM answers WHERE session = ? ORDER BY n", (ident,)
-        ) as cursor:
-            answers = tuple([Answer(*row) async for row in cursor])
+        await self.db.execute("BEGIN")  # one snapshot for the events and the answers
+        try:
+            async with self.db.execute(
+                "SELECT seq, type, data, at FROM events WHERE session = ? ORDER BY seq",
+                (ident,)
+            ) as cursor:
+                events = tuple([tuple(row) async for row in cursor])
+            async with self.db.execute(
+                "SELECT actor, id, answer FROM answers WHERE session = ? ORDER BY n", (ident,)
+            ) as cursor:
+                answers = tuple([Answer(*row) async for row in cursor])
+        finally:
+            await self.db.execute("COMMIT")
         return SessionDump(record, events, answers)
 
     async def restore_session(self, dump: SessionDump) -> None:
