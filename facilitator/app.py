@@ -24,6 +24,7 @@ from facilitator.domain.session import SessionState
 from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
+from facilitator.live.retention import Retention
 from facilitator.media.worker import MediaWorker
 from facilitator.store import make_store
 from facilitator.store.blobs import FileBlobs
@@ -169,9 +170,13 @@ def create_app(settings: Settings) -> Starlette:
         # is made, after create_app.
         flood = logs.install(settings.log_repeats)
         await archiver.catch_up()
+        retention = Retention(store, registry, blobs, archiver, days=settings.retention_days,
+                              keep_archives=settings.keep_archives)
+        retention.start()
         try:
             yield
         finally:
+            await retention.close()
             await registry.close()
             await archiver.close()  # after the writers stopped: no new archive can start
             await worker.close()

@@ -108,6 +108,11 @@ OPTIONS: tuple[Option, ...] = (
            "top of every report (e.g. Stadt Musterstadt, Klimaschutzmanagement).", ""),
     Option("logo", "A PNG or JPEG file shown beside the organisation's name at the top of "
            "every report (checked and scaled down when the server starts).", ""),
+    Option("retention_days", "Days after its end that a closed session is deleted with its "
+           "uploaded files (0 keeps closed sessions). Sessions a moderator deleted are deleted "
+           "for good within the hour either way.", 0, int),
+    Option("keep_archives", "Keep the documentation written for a session (in sessions_dir) "
+           "when data retention deletes the session.", True, _bool),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
     Option("log_level", "Log level: debug, info, warning, error.", "info"),
 )
@@ -150,6 +155,8 @@ class Settings:
     media_workers: int = 1
     organisation: str = ""
     logo: str = ""
+    retention_days: int = 0
+    keep_archives: bool = True
     proxy_headers: bool = False
     log_level: str = "info"
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -193,6 +200,8 @@ def load_settings(
         kwargs[option.name] = value
     for name in ("data_dir", "sessions_dir"):
         kwargs[name] = Path(kwargs[name])
+    if kwargs["retention_days"] < 0:
+        raise ValueError("retention_days must be 0 (keep) or more days")
     if kwargs["language"] not in {"de", "en"}:
         raise ValueError(f"language must be de or en, not {kwargs['language']!r}")
     try:

@@ -117,6 +117,29 @@ def write_archive(events: Sequence[Event], folder: Path, *,
     return written
 
 
+# What write_archive (and `facilitator archive --pdf`) put into a session's folder; a plan
+# file beside them (sessions_dir/<slug>/plan.toml) is the moderator's and stays.
+WRITTEN = ("README.md", "report.html", "report.pdf", "results.json", ROADMAP, NEXT_STEPS, LOGO)
+WRITTEN_FOLDERS = ("csv", "media")
+
+
+def remove_archive(folder: Path) -> None:
+    """Delete the documentation written into `folder`, and the folder when nothing else is
+    left in it."""
+    import shutil
+
+    for name in WRITTEN:
+        (folder / name).unlink(missing_ok=True)
+    for name in WRITTEN_FOLDERS:
+        shutil.rmtree(folder / name, ignore_errors=True)
+    for stale in folder.glob("*.zip"):
+        stale.unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:  # not empty (a plan file) or gone already
+        pass
+
+
 def zip_archive(folder: Path) -> bytes:
     """The folder as a zip, its files under `<folder name>/`. Left out: zips (one of the
     folder may be kept in it), hidden files, and files still being written (.part, .tmp)."""

@@ -89,6 +89,14 @@ class Archiver:
             return await asyncio.to_thread(_write, events, folder, self.timezone, blobs,
                                            self.branding)
 
+    async def remove(self, session: str) -> None:
+        """Delete the session's documentation (data retention), never a write half done."""
+        from facilitator.archive.files import remove_archive
+
+        async with self._lock(session):
+            await asyncio.to_thread(remove_archive, self.folder(session))
+        self._locks.pop(session, None)
+
     async def zip_bytes(self, session: str) -> bytes:
         """The zip of the folder, written first when there is none yet. Under the session's
         lock, so it never catches a write half done."""

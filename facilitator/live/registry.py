@@ -96,6 +96,18 @@ class Registry:
                 return await self._start(record)
         raise RuntimeError("no free join code found")
 
+    async def unload(self, code: str, reason: str = "the session was deleted") -> None:
+        """Stop serving a session (data retention deleted it): its writer stops and its
+        connections close with 4404, as for an unknown join code."""
+        async with self._lock:
+            runtime = self._runtimes.pop(code, None)
+        if runtime is None:
+            return
+        for channel in list(runtime.hub.channels.values()):
+            for connection in list(channel):
+                connection.end(4404, reason)
+        await runtime.stop()
+
     async def close(self) -> None:
         runtimes, self._runtimes = list(self._runtimes.values()), {}
         for runtime in runtimes:
