@@ -1,0 +1,98 @@
+"""Messages between the server processes that share sessions, over Redis pub/sub.
+
+Each process publishes what it must tell the others (the events its sessions committed, the
+commands it forwards to a session's writer, the answers it sends back) once per channel, and
+delivers what it receives to its own connections. Pub/sub delivers at most once and only to
+those listening: nothing here is the truth. The event log in the database is; a process that
+sees a gap in the seqs it receives reads the missing events from the store.
+
+One connection publishes, one subscribes for the whole process; a handler per channel is
+called in the order messages arrive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import redis.asyncio as redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[bytes], None]
+
+
+class Bus:
+    def __init__(self, url: str, prefix: str = "facilitator") -> None:
+        self.url = url
+        self.prefix = prefix
+        self._client: redis.Redis | None = None
+        self._pubsub: redis.client.PubSub | None = None
+        self._handlers: dict[str, Handler] = {}
+        self._reader: asyncio.Task[None] | None = None
+
+    def channel(self, *parts: str) -> str:
+        return ":".join((self.prefix, *parts))
+
+    async def open(self) -> None:
+        self._client = redis.Redis.from_url(self.url)
+        await self._client.ping()
+        self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+        # A reader needs a subscription to start with: one no one publishes on.
+        await self._pubsub.subscribe(self.channel("hello"))
+        self._reader = asyncio.create_task(self._read(), name="bus reader")
+
+    async def publish(self, channel: str, payload: bytes | str) -> int:
+        """Send payload to everyone subscribed to channel now; how many received it."""
+        if self._client is None:
+            raise RuntimeError("the bus is not open")
+        receivers: int = await self._client.publish(channel, payload)
+        return receivers
+
+    async def subscribe(self, channel: str, handler: Handler) -> None:
+        if self._pubsub is None:
+            raise RuntimeError("the bus is not open")
+        self._handlers[channel] = handler
+        await self._pubsub.subscribe(channel)
+
+    async def unsubscribe(self, channel: str) -> None:
+        self._handlers.pop(channel, None)
+        if self._pubsub is not None:
+            await self._pubsub.unsubscribe(channel)
+
+    async def _read(self) -> None:
+        assert self._pubsub is not None
+        while True:
+            try:
+                message = await self._pubsub.get_message(timeout=1.0)
+            except RedisError:
+                log.exception("the connection to Redis broke; reconnecting")
+                await asyncio.sleep(0.5)
+                continue
+            if message is None or message["type"] != "message":
+                continue
+            channel = message["channel"].decode()
+            handler = self._handlers.get(channel)
+            if handler is None:
+                continue
+            try:
+                handler(message["data"])
+            except Exception:
+                log.exception("a message on %s could not be handled", channel)
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            try:
+                await self._reader
+            except asyncio.CancelledError:
+                pass
+            self._reader = None
+        if self._pubsub is not None:
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            self._pubsub = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
