@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import uvicorn
@@ -34,6 +34,9 @@ from facilitator.web.common import WebError, environments, handle_error
 from facilitator.web.headers import SecuredStarlette
 from facilitator.web.limiter import RateLimiter
 from facilitator.web.protocols import http_protocol
+
+if TYPE_CHECKING:
+    from facilitator.live.cluster import Cluster
 
 # File descriptors besides the connections: the database with its WAL and shared memory, the
 # listening socket, standard streams, documentation being written.
@@ -131,6 +134,23 @@ def server_config(settings: Settings, **overrides: Any) -> uvicorn.Config:
     return uvicorn.Config(create_app(settings), **options)
 
 
+async def _cluster(settings: Settings) -> Cluster:
+    """The parts of several processes on one set of sessions (live/cluster.py)."""
+    from facilitator.live.bus import Bus
+    from facilitator.live.cluster import Cluster
+    from facilitator.store.leases import Leases
+
+    bus = Bus(settings.redis_url)
+    await bus.open()
+    found: list[Cluster] = []
+    leases = Leases(settings.database_url, on_lost=lambda lost: found[0].lost(lost))
+    await leases.open()
+    cluster = Cluster(bus, leases)
+    found.append(cluster)
+    await cluster.open()
+    return cluster
+
+
 def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -150,6 +170,7 @@ def create_app(settings: Settings) -> Starlette:
         def removed(state: SessionState) -> None:
             # The files of a removed photo, unless an event or an upload under way needs them.
             blobs.collect(state.id, blobs_of(state) | uploads.names(state.id))
+        cluster = await _cluster(settings) if settings.redis_url else None
         registry = Registry(store, translate, tally_interval=settings.tally_interval,
                             phone_tally_interval=settings.phone_tally_interval,
                             commit_interval=settings.commit_interval,
@@ -159,7 +180,7 @@ def create_app(settings: Settings) -> Starlette:
                                           settings.joins_per_minute,
                                           settings.joins_per_address),
                             archiver=archiver, on_deleted=blobs.session_deleted,
-                            on_removed=removed)
+                            on_removed=removed, cluster=cluster)
         app.state.store = store
         app.state.blobs = blobs
         app.state.media = worker
@@ -178,6 +199,10 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             await retention.close()
             await registry.close()
+            if cluster is not None:
+                await cluster.close()
+                await cluster.leases.close()
+                await cluster.bus.close()
             await archiver.close()  # after the writers stopped: no new archive can start
             await worker.close()
             await blobs.close()

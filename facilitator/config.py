@@ -44,6 +44,9 @@ OPTIONS: tuple[Option, ...] = (
            "sqlite:////absolute/path, or postgresql://user:password@host:5432/name for a "
            "PostgreSQL server (needed to run several processes). Empty: SQLite in data_dir.",
            ""),
+    Option("redis_url", "Redis for several server processes on the same sessions, e.g. "
+           "redis://localhost:6379/0 (needs a PostgreSQL database_url and one data_dir shared "
+           "by all processes). Empty: this process alone.", ""),
     Option("sessions_dir", "Directory with plan files and where documentation is written.",
            "sessions"),
     Option("public_url", "URL the server is reached at from phones (used in QR codes and "
@@ -125,6 +128,7 @@ class Settings:
     data_dir: Path = Path("data")
     sessions_dir: Path = Path("sessions")
     database_url: str = ""
+    redis_url: str = ""
     public_url: str = ""
     organiser_key: str = ""
     secret: str = ""
@@ -200,6 +204,10 @@ def load_settings(
         kwargs[option.name] = value
     for name in ("data_dir", "sessions_dir"):
         kwargs[name] = Path(kwargs[name])
+    if kwargs["redis_url"] and not kwargs["database_url"].startswith(("postgresql:",
+                                                                       "postgres:")):
+        raise ValueError("redis_url (several processes) needs a PostgreSQL database_url: "
+                         "processes cannot share a SQLite file")
     if kwargs["retention_days"] < 0:
         raise ValueError("retention_days must be 0 (keep) or more days")
     if kwargs["language"] not in {"de", "en"}:

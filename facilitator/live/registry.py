@@ -8,7 +8,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator.domain.codes import new_code
 from facilitator.domain.limits import Limits
@@ -17,6 +17,9 @@ from facilitator.domain.session import SessionState, new_session
 from facilitator.live.archiving import Archiver
 from facilitator.live.runtime import SessionRuntime, Translate
 from facilitator.store.base import SessionRecord, Store, StoreConflict
+
+if TYPE_CHECKING:
+    from facilitator.live.cluster import Cluster
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -32,8 +35,11 @@ class Registry:
                  remembered_ids: int = 256, refusal_window: float = 600.0,
                  limits: Limits | None = None, archiver: Archiver | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_removed: Callable[[SessionState], None] | None = None) -> None:
+                 on_removed: Callable[[SessionState], None] | None = None,
+                 cluster: Cluster | None = None) -> None:
         self.store = store
+        # Several processes on the same sessions (live/cluster.py); None: this one alone.
+        self.cluster = cluster
         self.translate = translate
         self.archiver = archiver
         # The limits new sessions start with (the server's settings); each session keeps its
@@ -44,7 +50,7 @@ class Registry:
             "commit_interval": commit_interval, "remembered_ids": remembered_ids,
             "refusal_window": refusal_window,
             "on_closed": archiver.schedule if archiver is not None else None,
-            "on_deleted": on_deleted, "on_removed": on_removed}
+            "on_deleted": on_deleted, "on_removed": on_removed, "cluster": cluster}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
         self._random = random.SystemRandom()
@@ -72,6 +78,8 @@ class Registry:
                                  **self.options)
         runtime.start()
         self._runtimes[record.code] = runtime
+        if self.cluster is not None:
+            await self.cluster.join(runtime)
         return runtime
 
     async def create(self, title: Any, language: Any = "de", names: Any = False,
@@ -106,12 +114,17 @@ class Registry:
         for channel in list(runtime.hub.channels.values()):
             for connection in list(channel):
                 connection.end(4404, reason)
+        await self._stop(runtime)
+
+    async def _stop(self, runtime: SessionRuntime) -> None:
         await runtime.stop()
+        if self.cluster is not None:  # after its writer stopped: then another may write
+            await self.cluster.leave(runtime)
 
     async def close(self) -> None:
         runtimes, self._runtimes = list(self._runtimes.values()), {}
         for runtime in runtimes:
-            await runtime.stop()
+            await self._stop(runtime)
 
 
 def system(command: str, /, **args: Any) -> Command:

@@ -14,7 +14,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator.domain import views
 from facilitator.domain.activities import KINDS
@@ -27,8 +27,12 @@ from facilitator.live.answers import Answers
 from facilitator.live.connections import Connections, Views
 from facilitator.live.fanout import Messages, encode_event, encode_replayed
 from facilitator.live.hub import Hub
+from facilitator.live.replica import NoWriter, Replica
 from facilitator.live.tallying import Tallies, TallyLane
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
+
+if TYPE_CHECKING:
+    from facilitator.live.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,7 @@ class _Batch:
         del self.messages[mark:]
 
 
-class SessionRuntime(Connections, Tallies):
+class SessionRuntime(Connections, Tallies, Replica):
     def __init__(self, store: Store, record: SessionRecord, events: list[Event],
                  answers: list[Answer], translate: Translate, *,
                  tally_interval: float = 0.05, phone_tally_interval: float = 0.5,
@@ -83,7 +87,8 @@ class SessionRuntime(Connections, Tallies):
                  refusal_window: float = 600.0,
                  on_closed: Callable[[str], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_removed: Callable[[SessionState], None] | None = None) -> None:
+                 on_removed: Callable[[SessionState], None] | None = None,
+                 cluster: Cluster | None = None) -> None:
         self.store = store
         self.record = record
         self.state = SessionState.from_events(events)
@@ -124,27 +129,41 @@ class SessionRuntime(Connections, Tallies):
         # Joins refused by a limit since this process took the session, by limit.
         self._refused_joins: dict[str, int] = {}
         self._notice: asyncio.TimerHandle | None = None
+        # With several processes (live/cluster.py) this one may follow another's writer;
+        # alone, it always writes.
+        self.cluster = cluster
+        self.writing = cluster is None
+        self._writer: asyncio.Task[None] | None = None
+        self._init_replica()
 
     @property
     def code(self) -> str:
         return self.state.code
 
     def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._write_loop(), name=f"writer {self.code}")]
-        self._tasks += [asyncio.create_task(self._tally_loop(lane), name=f"tally {self.code}")
-                        for lane in self._tally_lanes]
+        self._tasks = [asyncio.create_task(self._tally_loop(lane), name=f"tally {self.code}")
+                       for lane in self._tally_lanes]
+        if self.writing:
+            self._writer = asyncio.create_task(self._write_loop(), name=f"writer {self.code}")
+        if self.cluster is not None:
+            self._tasks.append(asyncio.create_task(self._follow(), name=f"follow {self.code}"))
 
     async def stop(self) -> None:
         if self._notice is not None:
             self._notice.cancel()
-        for task in self._tasks:
+        tasks = [*self._tasks, *([self._writer] if self._writer is not None else [])]
+        self._writer = None
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             try:
                 await task
             except asyncio.CancelledError:
                 pass
-        # Commands still queued were never committed: tell their senders to retry.
+        self._fail_queued()
+
+    def _fail_queued(self) -> None:
+        """Commands still queued were never committed: tell their senders to retry."""
         while not self._queue.empty():
             pending = self._queue.get_nowait()
             if not pending.future.done():
@@ -164,6 +183,13 @@ class SessionRuntime(Connections, Tallies):
         return protocol.encode(answer) if text is None else text
 
     async def _answer(self, command: Command) -> tuple[dict[str, Any], str | None]:
+        if not self.writing:
+            try:
+                forwarded = await self._forwarded(command)
+            except (NoWriter, LookupError):
+                raise Busy() from None
+            if forwarded is not None:
+                return forwarded
         future: asyncio.Future[tuple[dict[str, Any], str | None]] = (
             asyncio.get_running_loop().create_future())
         try:
@@ -219,6 +245,12 @@ class SessionRuntime(Connections, Tallies):
             title = self.state.title if self.state.title != title_before else None
             await self.store.append(self.state.id, work.events, work.answers, status=status,
                                     title=title, encoded=work.encoded, forget=work.forget)
+            if self.cluster is not None and work.events:
+                try:
+                    await self.cluster.publish(self.state.id, self._encode_batch(
+                        work.events, work.encoded, work.mine, work.own))
+                except Exception:  # committed all the same: the others read the log
+                    log.exception("session %s: a batch could not be published", self.code)
             # Durable now: answer, then fan out.
             for pending, reply, encoded in work.replies:
                 if not pending.future.done():

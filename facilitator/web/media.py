@@ -123,7 +123,7 @@ async def _participant(request: Request, lang: list[str]) -> tuple[SessionRuntim
     runtime = await find(request, request.path_params["code"])
     lang[0] = person_language(request, runtime.state.language)
     _same_site(request)
-    participant = participant_of(request, runtime)
+    participant = await participant_of(request, runtime)
     if participant is None:
         raise WebError("forbidden", N_("Only participants of this session can send photos. "
                                        "Please join it first."))

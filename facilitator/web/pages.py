@@ -67,7 +67,7 @@ async def join_page(request: Request) -> Response:
     error = None
     status = 200
     headers: dict[str, str] = {}
-    if participant_of(request, runtime):
+    if await participant_of(request, runtime):
         # Already in (the form sent twice, or from a tab opened before joining): keep this
         # identity rather than replace it silently with a new one.
         return RedirectResponse(request.url_for("participant", code=runtime.code),
@@ -107,7 +107,7 @@ def _live_context(request: Request, runtime: SessionRuntime, entry: str,
 
 async def participant_page(request: Request) -> Response:
     runtime = await find(request, request.path_params["code"])
-    if participant_of(request, runtime) is None:
+    if await participant_of(request, runtime) is None:
         return RedirectResponse(request.url_for("join", code=runtime.code), status_code=303)
     lang = person_language(request, runtime.state.language)
     context = _live_context(request, runtime, "js/participant.js", lang)

@@ -107,10 +107,11 @@ async def join(conn: HTTPConnection, runtime: SessionRuntime, name: Any,
     return participant
 
 
-def participant_of(conn: HTTPConnection, runtime: SessionRuntime) -> str | None:
-    """The participant id of this browser's cookie for the session, if valid."""
+async def participant_of(conn: HTTPConnection, runtime: SessionRuntime) -> str | None:
+    """The participant id of this browser's cookie for the session, if valid (with several
+    processes, one that joined through another process a moment ago is known too)."""
     token = conn.cookies.get(auth.PARTICIPANT_COOKIE.format(code=runtime.code))
     found = auth.identify(conn.app.state.secret, runtime.state.id, token)
     if found is None or found.role != "participant" or found.participant is None:
         return None
-    return found.participant if runtime.participant_exists(found.participant) else None
+    return found.participant if await runtime.knows(found.participant) else None

@@ -62,7 +62,7 @@ async def live(websocket: WebSocket) -> None:
     if by_cookie:
         token = websocket.cookies.get(auth.PARTICIPANT_COOKIE.format(code=runtime.code))
     found = auth.identify(app.state.secret, runtime.state.id, token)
-    if found is None or (found.participant and not runtime.participant_exists(found.participant)):
+    if found is None or (found.participant and not await runtime.knows(found.participant)):
         # A stale cookie is no guess (a whole room behind one router could hold one after
         # a change of the server secret); a wrong token in the URL may be.
         if not by_cookie:
