@@ -79,7 +79,8 @@ class Proxy:
         self.url = f"https://127.0.0.1:{self.https_port}"
         self.ws_url = f"wss://127.0.0.1:{self.https_port}"
         self.http_url = f"http://127.0.0.1:{self.http_port}"
-        servers = " ".join(f"server 127.0.0.1:{port};" for port in upstreams)
+        # As docs/deployment.md advises for several processes.
+        servers = " ".join(f"server 127.0.0.1:{port} max_fails=0;" for port in upstreams)
         site = render(TEMPLATE.read_text("utf-8"), {
             "PROXY_UPSTREAMS": servers, "PROXY_SERVER_NAME": "127.0.0.1",
             "PROXY_HTTP_LISTEN": f"127.0.0.1:{self.http_port}",
@@ -89,10 +90,12 @@ class Proxy:
         self.conf = self.dir / "nginx.conf"
         self.conf.write_text(f"""\
 worker_processes 1;
+worker_rlimit_nofile 8192;
 pid {self.dir / 'nginx.pid'};
 error_log {self.dir / 'error.log'} warn;
 events {{
-    worker_connections 256;
+    # Each phone holds two: its own and the one to a server process.
+    worker_connections 2048;
 }}
 http {{
     access_log off;

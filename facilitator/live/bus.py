@@ -7,7 +7,9 @@ those listening: nothing here is the truth. The event log in the database is; a 
 sees a gap in the seqs it receives reads the missing events from the store.
 
 One connection publishes, one subscribes for the whole process; a handler per channel is
-called in the order messages arrive.
+called in the order messages arrive. Publishing goes through a queue: whatever is queued when
+the connection is free goes in one pipeline, one round trip for a whole burst of commands and
+batches (and never more connections than two, however many phones send at once).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from redis.exceptions import RedisError
 log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes], None]
+PIPELINE = 1000  # messages in one round trip at most
 
 
 class Bus:
@@ -32,13 +35,17 @@ class Bus:
         self._pubsub: redis.client.PubSub | None = None
         self._handlers: dict[str, Handler] = {}
         self._reader: asyncio.Task[None] | None = None
+        self._outbox: asyncio.Queue[tuple[str, bytes | str, asyncio.Future[int]]] = (
+            asyncio.Queue())
+        self._sender: asyncio.Task[None] | None = None
 
     def channel(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
     async def open(self) -> None:
-        self._client = redis.Redis.from_url(self.url)
+        self._client = redis.Redis.from_url(self.url, max_connections=4)
         await self._client.ping()
+        self._sender = asyncio.create_task(self._send(), name="bus sender")
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
         # A reader needs a subscription to start with: one no one publishes on.
         await self._pubsub.subscribe(self.channel("hello"))
@@ -46,10 +53,32 @@ class Bus:
 
     async def publish(self, channel: str, payload: bytes | str) -> int:
         """Send payload to everyone subscribed to channel now; how many received it."""
-        if self._client is None:
-            raise RuntimeError("the bus is not open")
-        receivers: int = await self._client.publish(channel, payload)
-        return receivers
+        if self._sender is None or self._sender.done():
+            raise RedisError("the bus is not open")
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._outbox.put_nowait((channel, payload, future))
+        return await future
+
+    async def _send(self) -> None:
+        assert self._client is not None
+        while True:
+            batch = [await self._outbox.get()]
+            while len(batch) < PIPELINE and not self._outbox.empty():
+                batch.append(self._outbox.get_nowait())
+            try:
+                async with self._client.pipeline(transaction=False) as pipe:
+                    for channel, payload, _ in batch:
+                        pipe.publish(channel, payload)
+                    counts = await pipe.execute()
+            except asyncio.CancelledError:
+                _fail(batch, RedisError("the bus closed"))
+                raise
+            except Exception as error:  # Redis is gone: these fail, the next try again
+                _fail(batch, error if isinstance(error, RedisError) else RedisError(error))
+                continue
+            for (_, _, future), count in zip(batch, counts, strict=True):
+                if not future.done():
+                    future.set_result(int(count))
 
     async def subscribe(self, channel: str, handler: Handler) -> None:
         if self._pubsub is None:
@@ -83,6 +112,15 @@ class Bus:
                 log.exception("a message on %s could not be handled", channel)
 
     async def close(self) -> None:
+        if self._sender is not None:
+            self._sender.cancel()
+            try:
+                await self._sender
+            except asyncio.CancelledError:
+                pass
+            self._sender = None
+            while not self._outbox.empty():
+                _fail([self._outbox.get_nowait()], RedisError("the bus closed"))
         if self._reader is not None:
             self._reader.cancel()
             try:
@@ -96,3 +134,9 @@ class Bus:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+
+
+def _fail(batch: list[tuple[str, bytes | str, asyncio.Future[int]]], error: Exception) -> None:
+    for _, _, future in batch:
+        if not future.done():
+            future.set_exception(error)

@@ -21,17 +21,21 @@ Wire format (JSON, one message per publish):
    "own": [[participant, activity or null], ...]}
 - command channel `<prefix>:commands:<session id>`:
   {"n": int, "reply": channel, "type", "args", "actor": [role, participant, owner], "at", "id"}
-- reply channel `<prefix>:reply:<process>`: {"n": int, "text": the encoded answer}
+- reply channel `<prefix>:reply:<process>`: {"n": int, "text": the encoded answer}, or
+  {"n": int, "busy": true} when the writer could not take the command now
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
 import secrets
 from typing import TYPE_CHECKING, Any
+
+from redis.exceptions import RedisError
 
 from facilitator.domain.model import Actor, Command
 from facilitator.live.bus import Bus
@@ -61,6 +65,7 @@ class Cluster:
         self._numbers = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._watcher: asyncio.Task[None] | None = None
+        self._claims: dict[str, asyncio.Lock] = {}
 
     async def open(self) -> None:
         await self.bus.subscribe(self.reply_channel, self._on_reply)
@@ -94,12 +99,20 @@ class Cluster:
         session = runtime.state.id
         if self.runtimes.get(session) is runtime:
             del self.runtimes[session]
+            self._claims.pop(session, None)
         await self.bus.unsubscribe(self.bus.channel("events", session))
         await self.bus.unsubscribe(self.bus.channel("commands", session))
         await self.leases.release(session)
 
     async def claim(self, runtime: SessionRuntime) -> bool:
-        """Become the session's writer if no process is; whether this process is."""
+        """Become the session's writer if no process is; whether this process is. One claim
+        of a session at a time: a hundred phones finding the writer gone at once make one
+        writer, not a hundred."""
+        lock = self._claims.setdefault(runtime.state.id, asyncio.Lock())
+        async with lock:
+            return await self._claim(runtime)
+
+    async def _claim(self, runtime: SessionRuntime) -> bool:
         if runtime.writing:
             return True
         if not await self.leases.acquire(runtime.state.id):
@@ -148,8 +161,13 @@ class Cluster:
         role, participant, owner = message["actor"]
         command = Command(message["type"], message["args"], Actor(role, participant, owner),
                           message["at"], message["id"])
-        text = await runtime.submit_text(command)
-        await self.bus.publish(message["reply"], json.dumps({"n": message["n"], "text": text}))
+        try:
+            reply: dict[str, Any] = {"n": message["n"],
+                                     "text": await runtime.submit_text(command)}
+        except Exception:  # busy, or no longer the writer: the replica answers busy
+            reply = {"n": message["n"], "busy": True}
+        with contextlib.suppress(RedisError):
+            await self.bus.publish(message["reply"], json.dumps(reply))
 
     # -- a replica's side --------------------------------------------------------------------
 
@@ -166,13 +184,19 @@ class Cluster:
             "args": command.args, "actor": [actor.role, actor.participant, actor.owner],
             "at": command.at, "id": command.id}, ensure_ascii=False)
         try:
-            listeners = await self.bus.publish(
-                self.bus.channel("commands", runtime.state.id), message)
+            try:
+                listeners = await self.bus.publish(
+                    self.bus.channel("commands", runtime.state.id), message)
+            except RedisError:
+                log.warning("session %s: Redis is unreachable; a command waits", runtime.code)
+                raise NoWriter() from None
             if listeners:
                 try:
                     return await asyncio.wait_for(asyncio.shield(future), self.timeout)
                 except TimeoutError:
                     pass
+                except NoWriter:  # the writer is busy or stopping: the client sends again
+                    raise
         finally:
             self._pending.pop(number, None)
         if await self.claim(runtime):
@@ -183,7 +207,10 @@ class Cluster:
         message = json.loads(data)
         future = self._pending.get(message["n"])
         if future is not None and not future.done():
-            future.set_result(message["text"])
+            if "text" in message:
+                future.set_result(message["text"])
+            else:
+                future.set_exception(NoWriter())
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

@@ -168,6 +168,8 @@ class Replica:
     async def promote(self) -> None:
         """Become the writer: read what the log holds beyond this state, and the answers of
         the commands committed by the writer before."""
+        if self.writing:
+            return
         async with self._lock:
             await self._catch_up()
             self._answers = Answers.of(await self.store.load_answers(self.state.id),
