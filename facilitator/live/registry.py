@@ -16,6 +16,7 @@ from facilitator.domain.model import Actor, Command, Event
 from facilitator.domain.session import SessionState, new_session
 from facilitator.live.archiving import Archiver
 from facilitator.live.runtime import SessionRuntime, Translate
+from facilitator.live.stats import LiveStats
 from facilitator.store.base import SessionRecord, Store, StoreConflict
 
 
@@ -32,7 +33,8 @@ class Registry:
                  remembered_ids: int = 256, refusal_window: float = 600.0,
                  limits: Limits | None = None, archiver: Archiver | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_removed: Callable[[SessionState], None] | None = None) -> None:
+                 on_removed: Callable[[SessionState], None] | None = None,
+                 stats: LiveStats | None = None) -> None:
         self.store = store
         self.translate = translate
         self.archiver = archiver
@@ -44,7 +46,7 @@ class Registry:
             "commit_interval": commit_interval, "remembered_ids": remembered_ids,
             "refusal_window": refusal_window,
             "on_closed": archiver.schedule if archiver is not None else None,
-            "on_deleted": on_deleted, "on_removed": on_removed}
+            "on_deleted": on_deleted, "on_removed": on_removed, "stats": stats}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
         self._random = random.SystemRandom()
@@ -96,10 +98,14 @@ class Registry:
                 return await self._start(record)
         raise RuntimeError("no free join code found")
 
+    def loaded(self) -> list[SessionRuntime]:
+        """The sessions this process has in memory (for metrics)."""
+        return list(self._runtimes.values())
+
     async def close(self) -> None:
         runtimes, self._runtimes = list(self._runtimes.values()), {}
-        for runtime in runtimes:
-            await runtime.stop()
+        # At once: each writer commits what it was sent before it stops.
+        await asyncio.gather(*(runtime.stop() for runtime in runtimes))
 
 
 def system(command: str, /, **args: Any) -> Command:

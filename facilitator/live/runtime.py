@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from facilitator.live.answers import Answers
 from facilitator.live.connections import Connections, Views
 from facilitator.live.fanout import Messages, encode_event, encode_replayed
 from facilitator.live.hub import Hub
+from facilitator.live.stats import LiveStats
 from facilitator.live.tallying import Tallies, TallyLane
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
 
@@ -36,6 +38,7 @@ REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
 NOTICE_DELAY = 1.0  # seconds: refused joins are told to the moderators at most this often
+STOP_GRACE = 5.0  # seconds a stopping writer has to commit what was sent before the stop
 
 Translate = Callable[[str, str, dict[str, Any] | None], str]
 
@@ -83,7 +86,8 @@ class SessionRuntime(Connections, Tallies):
                  refusal_window: float = 600.0,
                  on_closed: Callable[[str], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
-                 on_removed: Callable[[SessionState], None] | None = None) -> None:
+                 on_removed: Callable[[SessionState], None] | None = None,
+                 stats: LiveStats | None = None) -> None:
         self.store = store
         self.record = record
         self.state = SessionState.from_events(events)
@@ -107,6 +111,7 @@ class SessionRuntime(Connections, Tallies):
         self.on_removed = on_removed
         self._answers = Answers.of(answers, remembered_ids, refusal_window)
         self._memory = (remembered_ids, refusal_window)
+        self.stats = stats or LiveStats()
         # Encoded messages of recent events per channel (None: not for that channel).
         self._recent: deque[tuple[int, Messages]] = deque(maxlen=REPLAY_LIMIT)
         for event in events[-REPLAY_LIMIT:]:
@@ -134,9 +139,22 @@ class SessionRuntime(Connections, Tallies):
         self._tasks += [asyncio.create_task(self._tally_loop(lane), name=f"tally {self.code}")
                         for lane in self._tally_lanes]
 
-    async def stop(self) -> None:
+    @property
+    def queued(self) -> int:
+        """Commands waiting for the writer."""
+        return self._queue.qsize()
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop the writer and the tallies; what was queued before is committed and answered
+        first (a server shutting down loses no command it took), for at most `grace` seconds."""
         if self._notice is not None:
             self._notice.cancel()
+        if self._tasks:
+            try:
+                await asyncio.wait_for(self._queue.join(), grace)
+            except TimeoutError:
+                log.warning("session %s: %d commands not committed when its writer stopped",
+                            self.code, self._queue.qsize())
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -192,6 +210,9 @@ class SessionRuntime(Connections, Tallies):
                     if not pending.future.done():
                         pending.future.set_exception(Busy())
                 await self._reload()
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
 
     async def _process(self, batch: list[_Pending]) -> None:
         async with self._lock:
@@ -217,8 +238,13 @@ class SessionRuntime(Connections, Tallies):
             status = self.state.status if self.state.status != status_before else None
             # session.update renames the session: the console's list shows the new title.
             title = self.state.title if self.state.title != title_before else None
+            started = time.perf_counter()
             await self.store.append(self.state.id, work.events, work.answers, status=status,
                                     title=title, encoded=work.encoded, forget=work.forget)
+            stats = self.stats
+            stats.commit_latency.observe(time.perf_counter() - started)
+            stats.commits += 1
+            stats.committed_events += len(work.events)
             # Durable now: answer, then fan out.
             for pending, reply, encoded in work.replies:
                 if not pending.future.done():
