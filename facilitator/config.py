@@ -106,6 +106,10 @@ OPTIONS: tuple[Option, ...] = (
            "every report (checked and scaled down when the server starts).", ""),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
     Option("log_level", "Log level: debug, info, warning, error.", "info"),
+    Option("metrics", "Serve Prometheus metrics at /metrics (off: the path is not found).",
+           False, _bool),
+    Option("metrics_token", "Token a scraper must send as Authorization: Bearer <token> to "
+           "read /metrics (empty: none needed).", ""),
 )
 
 
@@ -147,6 +151,8 @@ class Settings:
     logo: str = ""
     proxy_headers: bool = False
     log_level: str = "info"
+    metrics: bool = False
+    metrics_token: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
