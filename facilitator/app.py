@@ -25,10 +25,11 @@ from facilitator.i18n import translate
 from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.live.retention import Retention
+from facilitator.live.stats import LiveStats
 from facilitator.media.worker import MediaWorker
 from facilitator.store import make_store
 from facilitator.store.blobs import FileBlobs
-from facilitator.web import api, archive, console_plans, media, openapi, pages, plans, ws
+from facilitator.web import api, archive, console_plans, media, metrics, openapi, pages, plans, ws
 from facilitator.web.assets import Assets, StaticSite
 from facilitator.web.common import WebError, environments, handle_error
 from facilitator.web.headers import SecuredStarlette
@@ -91,6 +92,8 @@ def routes(site: StaticSite | None = None) -> list[Route | WebSocketRoute | Moun
         Route("/qr/{code}.svg", api.qr_svg, name="qr_svg"),
         Route("/qr/{code}.png", api.qr_png, name="qr_png"),
         Route("/healthz", api.healthz, name="healthz"),
+        Route("/readyz", api.readyz, name="readyz"),
+        Route("/metrics", metrics.metrics, name="metrics"),
         Route("/api/sessions", api.create_session, name="api_create", methods=["POST"]),
         Route("/api/sessions/{code}/join", api.join_session, name="api_join",
               methods=["POST"]),
@@ -180,7 +183,7 @@ def create_app(settings: Settings) -> Starlette:
                                           settings.joins_per_minute,
                                           settings.joins_per_address),
                             archiver=archiver, on_deleted=blobs.session_deleted,
-                            on_removed=removed, cluster=cluster)
+                            on_removed=removed, stats=app.state.stats, cluster=cluster)
         app.state.store = store
         app.state.blobs = blobs
         app.state.media = worker
@@ -194,9 +197,11 @@ def create_app(settings: Settings) -> Starlette:
         retention = Retention(store, registry, blobs, archiver, days=settings.retention_days,
                               keep_archives=settings.keep_archives)
         retention.start()
+        app.state.started = True
         try:
             yield
         finally:
+            app.state.draining = True  # drain.py set it already under `facilitator serve`
             await retention.close()
             await registry.close()
             if cluster is not None:
@@ -230,6 +235,10 @@ def create_app(settings: Settings) -> Starlette:
     app.state.secret = secrets.server_secret(settings.data_dir, settings.secret)
     app.state.organiser_key = secrets.organiser_key(settings.data_dir, settings.organiser_key)
     app.state.phones = 0  # participants' WebSocket connections (max_connections)
+    # /readyz (web/api.py): ready from the end of the lifespan's start until the drain.
+    app.state.started = app.state.draining = False
+    app.state.stats = LiveStats()  # what web/metrics.py reads at a scrape
+    app.state.metrics = metrics.registry(app.state) if settings.metrics else None
     app.state.held = {}  # connections by credential (connections_per_token)
     # Rates at the edge, per network address (web/guard.py, web/sessions.py). The join rates
     # are the session's, passed with each call; the rates given here are never used.

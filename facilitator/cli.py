@@ -346,9 +346,8 @@ def raise_open_files(needed: int) -> int:
 
 
 def serve(settings: Settings, plan: str | None) -> int:
-    import uvicorn
-
     from facilitator.app import files_needed, server_config
+    from facilitator.drain import Server
 
     problem = data_dir_problem(settings.data_dir, settings.min_free_disk)
     if problem is not None:
@@ -391,7 +390,7 @@ def serve(settings: Settings, plan: str | None) -> int:
     config = server_config(settings)
     gctune.tune()  # thousands of connections: full collections far rarer (gctune.py)
     try:
-        uvicorn.Server(config).run()
+        Server(config).run()  # SIGTERM drains first (drain.py)
     except KeyboardInterrupt:  # uvicorn has shut down cleanly and re-raises the signal
         pass
     return 0

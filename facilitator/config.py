@@ -118,6 +118,10 @@ OPTIONS: tuple[Option, ...] = (
            "when data retention deletes the session.", True, _bool),
     Option("proxy_headers", "Trust X-Forwarded-* headers from the reverse proxy.", False, _bool),
     Option("log_level", "Log level: debug, info, warning, error.", "info"),
+    Option("metrics", "Serve Prometheus metrics at /metrics (off: the path is not found).",
+           False, _bool),
+    Option("metrics_token", "Token a scraper must send as Authorization: Bearer <token> to "
+           "read /metrics (empty: none needed).", ""),
 )
 
 
@@ -163,6 +167,8 @@ class Settings:
     keep_archives: bool = True
     proxy_headers: bool = False
     log_level: str = "info"
+    metrics: bool = False
+    metrics_token: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -22,6 +22,10 @@ from tests.services import PostgresServer, RedisServer, missing
 class LiveServer:
     """A uvicorn server in a thread, listening on a socket bound before it starts."""
 
+    # facilitator.drain.Server to stop as `facilitator serve` does on SIGTERM; uvicorn's own
+    # by default, which does not wait for the clients a test left open to answer the close.
+    server_class: type[uvicorn.Server] = uvicorn.Server
+
     def __init__(self, data_dir: Path, **options: Any) -> None:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -40,7 +44,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         config = server_config(self.settings, log_level="warning")
-        self.server = uvicorn.Server(config)
+        self.server = self.server_class(config)
         self.thread = threading.Thread(target=self.server.run,
                                        kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()

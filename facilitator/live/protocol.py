@@ -331,6 +331,12 @@ def ack(ident: str | None, seq: int | None, result: dict[str, Any]) -> dict[str,
     return {"type": "ack", "id": ident, "seq": seq, "result": result}
 
 
+def is_ack(text: str) -> bool:
+    """Whether the text of an answer is an ack (as encode() writes one, `type` first), without
+    decoding it: the socket counts its answers per command (web/metrics.py)."""
+    return text.startswith('{"type":"ack"')
+
+
 def error(ident: str | None, code: str, message: str,
           details: dict[str, Any] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "error", "id": ident, "code": code, "message": message}

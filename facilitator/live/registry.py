@@ -16,6 +16,7 @@ from facilitator.domain.model import Actor, Command, Event
 from facilitator.domain.session import SessionState, new_session
 from facilitator.live.archiving import Archiver
 from facilitator.live.runtime import SessionRuntime, Translate
+from facilitator.live.stats import LiveStats
 from facilitator.store.base import SessionRecord, Store, StoreConflict
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class Registry:
                  limits: Limits | None = None, archiver: Archiver | None = None,
                  on_deleted: Callable[[str], None] | None = None,
                  on_removed: Callable[[SessionState], None] | None = None,
+                 stats: LiveStats | None = None,
                  cluster: Cluster | None = None) -> None:
         self.store = store
         # Several processes on the same sessions (live/cluster.py); None: this one alone.
@@ -50,7 +52,8 @@ class Registry:
             "commit_interval": commit_interval, "remembered_ids": remembered_ids,
             "refusal_window": refusal_window,
             "on_closed": archiver.schedule if archiver is not None else None,
-            "on_deleted": on_deleted, "on_removed": on_removed, "cluster": cluster}
+            "on_deleted": on_deleted, "on_removed": on_removed, "stats": stats,
+            "cluster": cluster}
         self._runtimes: dict[str, SessionRuntime] = {}
         self._lock = asyncio.Lock()
         self._random = random.SystemRandom()
@@ -121,10 +124,14 @@ class Registry:
         if self.cluster is not None:  # after its writer stopped: then another may write
             await self.cluster.leave(runtime)
 
+    def loaded(self) -> list[SessionRuntime]:
+        """The sessions this process has in memory (for metrics)."""
+        return list(self._runtimes.values())
+
     async def close(self) -> None:
         runtimes, self._runtimes = list(self._runtimes.values()), {}
-        for runtime in runtimes:
-            await self._stop(runtime)
+        # At once: each writer commits what it was sent before it stops.
+        await asyncio.gather(*(self._stop(runtime) for runtime in runtimes))
 
 
 def system(command: str, /, **args: Any) -> Command:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from facilitator.live.connections import Connections, Views
 from facilitator.live.fanout import Messages, encode_event, encode_replayed
 from facilitator.live.hub import Hub
 from facilitator.live.replica import NoWriter, Replica
+from facilitator.live.stats import LiveStats
 from facilitator.live.tallying import Tallies, TallyLane
 from facilitator.store.base import Answer, SessionRecord, Store, encode_data
 
@@ -40,6 +42,7 @@ REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
 NOTICE_DELAY = 1.0  # seconds: refused joins are told to the moderators at most this often
+STOP_GRACE = 5.0  # seconds a stopping writer has to commit what was sent before the stop
 
 Translate = Callable[[str, str, dict[str, Any] | None], str]
 
@@ -88,6 +91,7 @@ class SessionRuntime(Connections, Tallies, Replica):
                  on_closed: Callable[[str], None] | None = None,
                  on_deleted: Callable[[str], None] | None = None,
                  on_removed: Callable[[SessionState], None] | None = None,
+                 stats: LiveStats | None = None,
                  cluster: Cluster | None = None) -> None:
         self.store = store
         self.record = record
@@ -112,6 +116,7 @@ class SessionRuntime(Connections, Tallies, Replica):
         self.on_removed = on_removed
         self._answers = Answers.of(answers, remembered_ids, refusal_window)
         self._memory = (remembered_ids, refusal_window)
+        self.stats = stats or LiveStats()
         # Encoded messages of recent events per channel (None: not for that channel).
         self._recent: deque[tuple[int, Messages]] = deque(maxlen=REPLAY_LIMIT)
         for event in events[-REPLAY_LIMIT:]:
@@ -148,9 +153,22 @@ class SessionRuntime(Connections, Tallies, Replica):
         if self.cluster is not None:
             self._tasks.append(asyncio.create_task(self._follow(), name=f"follow {self.code}"))
 
-    async def stop(self) -> None:
+    @property
+    def queued(self) -> int:
+        """Commands waiting for the writer."""
+        return self._queue.qsize()
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Stop the writer and the tallies; what was queued before is committed and answered
+        first (a server shutting down loses no command it took), for at most `grace` seconds."""
         if self._notice is not None:
             self._notice.cancel()
+        if self._writer is not None:
+            try:
+                await asyncio.wait_for(self._queue.join(), grace)
+            except TimeoutError:
+                log.warning("session %s: %d commands not committed when its writer stopped",
+                            self.code, self._queue.qsize())
         tasks = [*self._tasks, *([self._writer] if self._writer is not None else [])]
         self._writer = None
         for task in tasks:
@@ -166,6 +184,7 @@ class SessionRuntime(Connections, Tallies, Replica):
         """Commands still queued were never committed: tell their senders to retry."""
         while not self._queue.empty():
             pending = self._queue.get_nowait()
+            self._queue.task_done()
             if not pending.future.done():
                 pending.future.set_exception(Busy())
 
@@ -218,6 +237,9 @@ class SessionRuntime(Connections, Tallies, Replica):
                     if not pending.future.done():
                         pending.future.set_exception(Busy())
                 await self._reload()
+            finally:
+                for _ in batch:
+                    self._queue.task_done()
 
     async def _process(self, batch: list[_Pending]) -> None:
         async with self._lock:
@@ -243,8 +265,13 @@ class SessionRuntime(Connections, Tallies, Replica):
             status = self.state.status if self.state.status != status_before else None
             # session.update renames the session: the console's list shows the new title.
             title = self.state.title if self.state.title != title_before else None
+            started = time.perf_counter()
             await self.store.append(self.state.id, work.events, work.answers, status=status,
                                     title=title, encoded=work.encoded, forget=work.forget)
+            stats = self.stats
+            stats.commit_latency.observe(time.perf_counter() - started)
+            stats.commits += 1
+            stats.committed_events += len(work.events)
             if self.cluster is not None and work.events:
                 try:
                     await self.cluster.publish(self.state.id, self._encode_batch(

@@ -18,6 +18,7 @@ from facilitator.web.schemas import (
     Health,
     Joined,
     JoinSession,
+    Ready,
     SessionCreated,
     answer,
 )
@@ -80,6 +81,27 @@ async def healthz(request: Request) -> Response:
         return answer(Health(ok=False, error=str(error) or type(error).__name__), 503,
                       {"Cache-Control": "no-store"})
     return answer(Health(ok=True), headers={"Cache-Control": "no-store"})
+
+
+async def readyz(request: Request) -> Response:
+    """Readiness, beside /healthz's liveness: 503 while the app starts or drains before a
+    shutdown (facilitator/drain.py), so that a load balancer sends phones to another
+    process, and when the store takes no writes."""
+    state = request.app.state
+    reason = None
+    if state.draining:
+        reason = "shutting down"
+    elif not state.started:
+        reason = "starting"
+    else:
+        try:
+            await state.store.check_writable()
+        except Exception as error:  # any failure is the answer, as for /healthz
+            reason = f"store: {error or type(error).__name__}"
+    headers = {"Cache-Control": "no-store"}
+    if reason is not None:
+        return answer(Ready(ready=False, reason=reason), 503, headers)
+    return answer(Ready(ready=True), headers=headers)
 
 
 # -- What the routes above do, for the OpenAPI document (web/openapi.py) -----------------------
@@ -164,4 +186,15 @@ DOCS = [
                  Answer(503, "The server cannot record votes now; `error` says why.", Health,
                         headers=("Cache-Control-no-store",),
                         example={"ok": False, "error": "database or disk is full"}))),
+    Doc("readyz", "Whether to send this process new clients",
+        "Readiness, where `/healthz` is liveness: `503` while the server starts, from the "
+        "moment a shutdown begins (SIGTERM: it then closes every WebSocket with `1012` and "
+        "stops), and when the store takes no write (as `/healthz` checks it). For load "
+        "balancers and orchestrators that route phones among several processes.",
+        "Operations",
+        answers=(Answer(200, "Ready.", Ready, headers=("Cache-Control-no-store",),
+                        example={"ready": True}),
+                 Answer(503, "Not ready; `reason` says why.", Ready,
+                        headers=("Cache-Control-no-store",),
+                        example={"ready": False, "reason": "shutting down"}))),
 ]

@@ -20,7 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from facilitator import __version__
 from facilitator.live import schema
-from facilitator.web import api, archive, console_plans, pages, plans
+from facilitator.web import api, archive, console_plans, metrics, pages, plans
 from facilitator.web import media_docs as uploads
 from facilitator.web.common import STATUS
 from facilitator.web.routedoc import ANYONE, PARAMS, Answer, Doc
@@ -30,7 +30,8 @@ SCHEMAS = "#/components/schemas/{name}"
 
 DESCRIPTION = """\
 The HTTP side of a facilitator server: the JSON API (creating and joining sessions), the
-pages a browser uses, the documentation downloads, QR codes and the health check. The prose
+pages a browser uses, the documentation downloads, QR codes, the health and readiness
+checks and the metrics. The prose
 version, with the rules for clients, is `docs/http.md` in the facilitator sources.
 
 **The live session is not here.** Everything that happens in a session (activities, votes,
@@ -88,6 +89,8 @@ HEADERS: dict[str, tuple[str, str, dict[str, Any]]] = {
                              {"type": "string", "const": "public, max-age=3600"}),
     "Referrer-Policy": ("Referrer-Policy", "`no-referrer`: the URL holds a token.",
                         {"type": "string", "const": "no-referrer"}),
+    "WWW-Authenticate": ("WWW-Authenticate", "`Bearer`: send the token as "
+                         "`Authorization: Bearer <token>`.", {"type": "string"}),
     "Connection": ("Connection", "`close`: the rest of the body may still be on its way.",
                    {"type": "string", "const": "close"}),
 }
@@ -104,6 +107,9 @@ SECURITY = {
     "organiserCookie": {
         "type": "apiKey", "in": "cookie", "name": "facilitator_organiser",
         "description": "Set by logging in to the organiser console (`POST /console/login`)."},
+    "metricsToken": {
+        "type": "http", "scheme": "bearer",
+        "description": "The setting `metrics_token` (`FACILITATOR_METRICS_TOKEN`), when set."},
     "participantCookie": {
         "type": "apiKey", "in": "cookie", "name": "fp_<CODE>",
         "description": "The participant's device token, in a cookie named after the "
@@ -184,7 +190,7 @@ OWN_DOCS = [
 
 def all_docs() -> list[Doc]:
     return [*api.DOCS, *pages.DOCS, *console_plans.DOCS, *archive.DOCS, *plans.DOCS,
-            *uploads.DOCS, *OWN_DOCS]
+            *uploads.DOCS, *metrics.DOCS, *OWN_DOCS]
 
 
 def document(routes: Sequence[BaseRoute], docs: Iterable[Doc] | None = None) -> dict[str, Any]:

@@ -121,6 +121,16 @@ class Health(Struct, kw_only=True):
                     "database.")] | UnsetType = UNSET
 
 
+class Ready(Struct, kw_only=True):
+    """Whether this process should be sent new clients: started, not shutting down, and its
+    store takes writes."""
+
+    ready: bool
+    reason: Annotated[str, Meta(
+        description="Why not (only when ready is false): `starting`, `shutting down`, or "
+                    "`store: ` and what the store said.")] | UnsetType = UNSET
+
+
 ErrorCode = Literal[
     "invalid", "bad_message", "bad_json", "too_large", "forbidden", "not_found",
     "session_state", "activity_closed", "not_yours", "limit_reached", "rate_limited", "busy",
@@ -207,6 +217,6 @@ def answer(value: Struct, status: int = 200, headers: dict[str, str] | None = No
 
 
 REQUESTS: tuple[type[Struct], ...] = (CreateSession, JoinSession)
-ANSWERS: tuple[type[Struct], ...] = (SessionCreated, Joined, Health, ErrorBody)
+ANSWERS: tuple[type[Struct], ...] = (SessionCreated, Joined, Health, Ready, ErrorBody)
 FORMS: tuple[type[Struct], ...] = (JoinForm, LanguageForm, LoginForm, CreateForm, PlanForm,
                                    UploadForm)

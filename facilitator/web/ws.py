@@ -17,9 +17,11 @@ from facilitator.i18n import translate
 from facilitator.live import protocol
 from facilitator.live.hub import REPLACED, Connection
 from facilitator.live.runtime import Busy, SessionRuntime
+from facilitator.live.stats import LiveStats
 from facilitator.web import auth, guard
 
 TOO_MANY_GUESSES = 4429
+RESTARTING = 1012  # the server is shutting down (facilitator/drain.py): reconnect, elsewhere
 RATE = 20.0  # commands per second, on average
 BURST = 40.0
 
@@ -77,6 +79,9 @@ async def live(websocket: WebSocket) -> None:
     if phone and app.state.phones >= settings.max_connections:
         await websocket.close(1013, "try again later")
         return
+    if app.state.draining:  # checked after the awaits above, right before it is held
+        await websocket.close(RESTARTING, "server restarting")
+        return
     resume = websocket.query_params.get("resume")
     audience = "participant" if phone else found.role
     connection = Connection(audience, websocket.send_text, websocket.close,  # type: ignore[arg-type]
@@ -96,7 +101,7 @@ async def live(websocket: WebSocket) -> None:
     try:
         async with runtime.connect(connection, int(resume) if resume and resume.isdigit()
                                    and len(resume) < 16 else None):
-            await _receive(websocket, runtime, connection, actor)
+            await _receive(websocket, runtime, connection, actor, app.state.stats)
     finally:
         app.state.phones -= phone
         if connection in mine:
@@ -107,9 +112,10 @@ async def live(websocket: WebSocket) -> None:
 
 
 async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Connection,
-                   actor: Actor) -> None:
+                   actor: Actor, stats: LiveStats) -> None:
     bucket = Bucket()
     lang = runtime.state.language
+    outcomes = stats.outcomes
 
     def reply(message: dict[str, object]) -> None:
         connection.offer(protocol.encode(message))
@@ -120,21 +126,34 @@ async def _receive(websocket: WebSocket, runtime: SessionRuntime, connection: Co
             return
         if connection.dropped:
             continue
+        started = time.perf_counter()
         try:
             inbound = protocol.parse(message.get("text"))
         except protocol.ProtocolError as exc:
+            stats.received += 1
+            outcomes["malformed"] += 1
             reply(protocol.error(exc.id, exc.code, translate(lang, exc.message, exc.params)))
             continue
         if inbound.type == "ping":
             reply(protocol.pong(inbound.id))
             continue
+        stats.received += 1
         if not bucket.take():
+            outcomes["rate_limited"] += 1
             reply(protocol.error(inbound.id, "rate_limited",
                                  translate(lang, N_("Too many messages. Please slow down."))))
             continue
         command = Command(inbound.type, inbound.args, actor, time.time(), inbound.id)
         try:
-            connection.offer(await runtime.submit_text(command))
+            answer = await runtime.submit_text(command)
         except Busy:
+            outcomes["busy"] += 1
             reply(protocol.error(inbound.id, "busy", translate(
                 lang, N_("The server is busy. Please send this again in a moment."))))
+            continue
+        connection.offer(answer)
+        if protocol.is_ack(answer):
+            outcomes["ack"] += 1
+            stats.ack_latency.observe(time.perf_counter() - started)
+        else:
+            outcomes["refused"] += 1

@@ -340,3 +340,23 @@ def test_the_asyncapi_document_is_served(live_server: LiveServer) -> None:
     assert answer.headers["content-type"] == "application/json"
     assert answer.json() == schema.asyncapi()
     assert answer.json()["asyncapi"] == "3.0.0"
+
+
+def test_the_operations_routes_answer_as_documented(tmp_path: Path) -> None:
+    """/readyz and /metrics (issue 14): each status they answer is in the document, with its
+    headers and media type."""
+    server = LiveServer(tmp_path / "data", metrics=True, metrics_token="t").start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as http:
+            check("get", "/readyz", http.get("/readyz"))
+            check("get", "/metrics", http.get("/metrics"))  # 401 without the token
+            check("get", "/metrics", http.get("/metrics", headers={"Authorization": "Bearer t"}))
+            server.server.config.app.state.draining = True  # type: ignore[union-attr]
+            check("get", "/readyz", http.get("/readyz"))
+    finally:
+        server.stop()
+    off = LiveServer(tmp_path / "off").start()
+    try:
+        check("get", "/metrics", httpx.get(f"{off.url}/metrics", timeout=10))
+    finally:
+        off.stop()

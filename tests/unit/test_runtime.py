@@ -174,3 +174,25 @@ async def _tallies_of_a_slow_round(registry: Registry) -> None:
     # that much but not the rounds after it: the mean gap holds the interval.
     assert len(gaps) >= 4 and min(gaps) >= 0.05, gaps
     assert sum(gaps) / len(gaps) < 0.24, gaps
+
+
+async def test_a_stopping_writer_commits_what_it_was_sent_before(tmp_path: Path) -> None:
+    """A shutdown (registry.close in the lifespan's end) answers the commands already queued
+    instead of refusing them as busy, and they are in the log; the commit time is counted."""
+    store = SQLiteStore(tmp_path / "db.sqlite3")
+    await store.open()
+    registry = Registry(store, translate, commit_interval=0.05)
+    runtime = await registry.create("Test")
+    for kind in ("session.open", "session.start"):
+        await runtime.submit(moderator(kind))
+    commits = runtime.stats.commits
+    joins = [asyncio.create_task(runtime.submit(system("participant.join"))) for _ in range(5)]
+    await asyncio.sleep(0)  # queued; the writer waits commit_interval for more
+    assert runtime.queued == 5
+    await registry.close()
+    answers = await asyncio.gather(*joins)
+    assert [a["type"] for a in answers] == ["ack"] * 5
+    assert runtime.stats.commits > commits and runtime.stats.commit_latency.sum > 0
+    events = await store.load_events(runtime.state.id)
+    assert sum(e.type == "participant.joined" for e in events) == 5
+    await store.close()
