@@ -16,11 +16,9 @@ people who keep uvloop, which this server runs on already.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,8 +34,8 @@ from facilitator.store.base import (
     StoreUnavailable,
     encode_data,
 )
+from facilitator.store.groupcommit import GroupCommit, Outcome
 
-WRITE_BATCH = 500  # requests in one transaction at most, as in the SQLite store
 READERS = 4  # reading connections of one process
 # A fixed key for the migration lock: two processes starting together migrate one at a time.
 MIGRATION_LOCK = 0x66616369  # "faci"
@@ -53,55 +51,23 @@ def migrations() -> list[tuple[str, str]]:
 Job = Callable[[asyncpg.Connection], Awaitable[Any]]
 
 
-@dataclass
-class _Request:
-    job: Job
-    future: asyncio.Future[Any] = field(repr=False)
-
-
-class _Writer:
+class _Writer(GroupCommit[Job]):
     """The one connection that writes, and the queue in front of it."""
+
+    name = "postgresql writer"
 
     def __init__(self, conn: asyncpg.Connection,
                  connect: Callable[[], Awaitable[asyncpg.Connection]]) -> None:
+        super().__init__()
         self._conn = conn
         self._connect = connect
-        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
-        self._task = asyncio.create_task(self._loop(), name="postgresql writer")
+        self.begin()
 
-    async def run(self, job: Job) -> Any:
-        if self._task.done():
-            raise StoreUnavailable("the store closed")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Request(job, future))
-        return await future
-
-    async def _loop(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < WRITE_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            try:
-                outcomes = await self._commit([request.job for request in batch])
-            except asyncio.CancelledError:
-                _fail(batch, StoreUnavailable("the store closed"))
-                raise
-            except Exception as error:  # the commit failed: nothing of the batch is stored
-                _fail(batch, _unavailable(error))
-                continue
-            for request, (ok, value) in zip(batch, outcomes, strict=True):
-                if request.future.done():
-                    continue
-                if ok:
-                    request.future.set_result(value)
-                else:
-                    request.future.set_exception(value)
-
-    async def _commit(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
+    async def commit(self, jobs: Sequence[Job]) -> list[Outcome]:
         if self._conn.is_closed():  # the database restarted or the network broke: once more
             self._conn = await self._connect()
         conn = self._conn
-        outcomes: list[tuple[bool, Any]] = []
+        outcomes: list[Outcome] = []
         async with conn.transaction():
             for job in jobs:
                 try:
@@ -114,31 +80,16 @@ class _Writer:
                     outcomes.append((True, result))
         return outcomes
 
-    async def close(self) -> None:
-        self._task.cancel()
-        try:
-            await self._task
-        except asyncio.CancelledError:
-            pass
-        while not self._queue.empty():
-            _fail([self._queue.get_nowait()], StoreUnavailable("the store closed"))
-
-
-def _fail(batch: list[_Request], error: Exception) -> None:
-    for request in batch:
-        if not request.future.done():
-            request.future.set_exception(error)
-
-
-def _unavailable(error: Exception) -> Exception:
-    """A lost connection or a database that refuses writes, as StoreUnavailable."""
-    if isinstance(error, (OSError, asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError,
-                          asyncpg.ReadOnlySQLTransactionError,
-                          asyncpg.InsufficientResourcesError)):
-        unavailable = StoreUnavailable(f"PostgreSQL takes no writes: {error}.")
-        unavailable.__cause__ = error
-        return unavailable
-    return error
+    def failed(self, error: Exception) -> Exception:
+        """A lost connection or a database that refuses writes, as StoreUnavailable."""
+        if isinstance(error, (OSError, asyncpg.InterfaceError,
+                              asyncpg.ConnectionDoesNotExistError,
+                              asyncpg.ReadOnlySQLTransactionError,
+                              asyncpg.InsufficientResourcesError)):
+            unavailable = StoreUnavailable(f"PostgreSQL takes no writes: {error}.")
+            unavailable.__cause__ = error
+            return unavailable
+        return error
 
 
 class PostgresStore:
@@ -191,7 +142,7 @@ class PostgresStore:
     async def close(self) -> None:
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            await writer.close()
+            await writer.stop()
         if self._pool is not None:
             pool, self._pool = self._pool, None
             await pool.close()

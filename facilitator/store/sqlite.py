@@ -22,7 +22,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,8 +37,7 @@ from facilitator.store.base import (
     StoreUnavailable,
     encode_data,
 )
-
-WRITE_BATCH = 500  # requests in one transaction at most (each may hold a thousand commands)
+from facilitator.store.groupcommit import GroupCommit, Outcome
 
 
 def migrations() -> list[tuple[str, str]]:
@@ -52,26 +50,21 @@ def migrations() -> list[tuple[str, str]]:
 Job = Callable[[sqlite3.Connection], Any]
 
 
-@dataclass
-class _Request:
-    job: Job
-    future: asyncio.Future[Any] = field(repr=False)
-
-
-class _Writer:
+class _Writer(GroupCommit[Job]):
     """The one thread that writes, and the queue in front of it."""
 
+    name = "sqlite writer"
+
     def __init__(self, path: str) -> None:
+        super().__init__()
         self.path = path
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
         self._conn: sqlite3.Connection | None = None
-        self._queue: asyncio.Queue[_Request] = asyncio.Queue()
-        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._pool, self._connect)
-        self._task = asyncio.create_task(self._loop(), name="sqlite writer")
+        self.begin()
 
     def _connect(self) -> None:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -82,47 +75,14 @@ class _Writer:
         self._conn = conn
         _migrate(conn)
 
-    async def run(self, job: Job) -> Any:
-        """Run job(connection) inside the next shared transaction; return its result once
-        that transaction is committed (or raise what the job or the commit raised)."""
-        if self._task is None:
-            raise RuntimeError("the store is not open")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._queue.put_nowait(_Request(job, future))
-        return await future
+    async def commit(self, jobs: Sequence[Job]) -> list[Outcome]:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, self._commit, jobs)
 
-    async def _loop(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            batch = [await self._queue.get()]
-            while len(batch) < WRITE_BATCH and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            jobs = [request.job for request in batch]
-            try:
-                outcomes = await loop.run_in_executor(self._pool, self._commit, jobs)
-            except Exception as error:  # the commit itself failed: nothing of it is stored
-                for request in batch:
-                    if not request.future.done():
-                        request.future.set_exception(error)
-                continue
-            except asyncio.CancelledError:
-                for request in batch:
-                    if not request.future.done():
-                        request.future.set_exception(StoreUnavailable("the store closed"))
-                raise
-            for request, (ok, value) in zip(batch, outcomes, strict=True):
-                if request.future.done():
-                    continue
-                if ok:
-                    request.future.set_result(value)
-                else:
-                    request.future.set_exception(value)
-
-    def _commit(self, jobs: list[Job]) -> list[tuple[bool, Any]]:
+    def _commit(self, jobs: Sequence[Job]) -> list[Outcome]:
         conn = self._conn
         assert conn is not None
         assert threading.current_thread().name.startswith("sqlite-writer")
-        outcomes: list[tuple[bool, Any]] = []
+        outcomes: list[Outcome] = []
         conn.execute("BEGIN IMMEDIATE")
         try:
             for job in jobs:
@@ -144,17 +104,7 @@ class _Writer:
         return outcomes
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
-        while not self._queue.empty():
-            request = self._queue.get_nowait()
-            if not request.future.done():
-                request.future.set_exception(StoreUnavailable("the store closed"))
+        await self.stop()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await asyncio.get_running_loop().run_in_executor(self._pool, conn.close)
