@@ -14,6 +14,7 @@ requests (400 and above) are one kind per status.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,6 +29,27 @@ SWEEP = 5.0  # seconds between two looks for other kinds' summaries that are due
 # loggers propagate to it) and uvicorn's, which do not propagate.
 LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
 ACCESS = "uvicorn.access"
+
+
+# Credentials in what uvicorn logs of a request: ?token= of WebSockets (phones, beamer,
+# console) and the link token in /moderate/CODE/TOKEN and /present/CODE/TOKEN.
+CREDENTIALS = re.compile(r"(token=|/(?:moderate|present)/[^/\s?\"]+/)[^&/\s?\"]+")
+
+
+def redact(text: str) -> str:
+    return CREDENTIALS.sub(r"\1…", text)
+
+
+class Redact(logging.Filter):
+    """Takes the credentials out of log lines: a journal must not hold what opens a
+    session's console or speaks for a participant (docs/privacy.md)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
 
 
 @dataclass
@@ -126,8 +148,9 @@ def install(per_minute: int, loggers: tuple[str, ...] = LOGGERS) -> list[FloodFi
     added = []
     for name in loggers:
         for handler in logging.getLogger(name).handlers:
-            for old in [f for f in handler.filters if isinstance(f, FloodFilter)]:
+            for old in [f for f in handler.filters if isinstance(f, (FloodFilter, Redact))]:
                 handler.removeFilter(old)
+            handler.addFilter(Redact())
             flood = FloodFilter(handler, per_minute)
             handler.addFilter(flood)
             added.append(flood)
@@ -137,3 +160,5 @@ def install(per_minute: int, loggers: tuple[str, ...] = LOGGERS) -> list[FloodFi
 def uninstall(filters: list[FloodFilter]) -> None:
     for flood in filters:
         flood.handler.removeFilter(flood)
+        for redacting in [f for f in flood.handler.filters if isinstance(f, Redact)]:
+            flood.handler.removeFilter(redacting)

@@ -38,10 +38,10 @@ class ServerProcess:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServerProcess:
-        env = {**os.environ, **self.env, "FACILITATOR_ORGANISER_KEY": KEY,
+        env = {**os.environ, "FACILITATOR_ORGANISER_KEY": KEY,
                "FACILITATOR_SECRET": SECRET, "FACILITATOR_LOG_LEVEL": "warning",
                "FACILITATOR_DATA_DIR": str(self.data_dir),
-               "FACILITATOR_SESSIONS_DIR": str(self.data_dir / "sessions")}
+               "FACILITATOR_SESSIONS_DIR": str(self.data_dir / "sessions"), **self.env}
         self.log = open(self.data_dir / f"server-{self.port}.log", "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
