@@ -30,12 +30,12 @@ from bench.pages import section as pages_section
 from bench.procs import raise_fd_limit
 from bench.report import keep_intro, machine_info, render, splice
 from bench.run import Plan, run_target
-from bench.targets import ROOT, Facilitator, Reference
+from bench.targets import ROOT, Facilitator, FacilitatorCluster, Reference
 
 # The facilitator run of a stage gets this share of the stage's time; the reference gets what
 # is left (it needs less, since it has no joins and no disk).
 FACILITATOR_SHARE = 0.62
-STAGES = ("one", "sessions", "large")
+STAGES = ("one", "sessions", "large", "cluster")
 
 
 def fd_need(phones: int) -> int:
@@ -61,7 +61,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
                         "one burst (default 5000, --quick 0; 0 skips the stage)")
     parser.add_argument("--stage", action="append", choices=STAGES, dest="stages",
                         help="run only this stage (repeatable): one (one session), sessions "
-                        "(several at once), large (many phones); default all three")
+                        "(several at once), large (many phones), cluster (one process on "
+                        "SQLite against two on PostgreSQL and Redis); default all four")
     parser.add_argument("--duration", type=float, help="cap in seconds on the whole run "
                         "(default 540, --quick 150)")
     parser.add_argument("--spread", type=float, default=1.0,
@@ -144,7 +145,8 @@ def stage_plans(args: argparse.Namespace) -> dict[str, Plan]:
     plans = {"one": plan("one", args.phones, args.votes_per_phone),
              "sessions": plan("sessions", args.phones, args.votes_per_phone, args.sessions),
              "large": plan("large", args.large, min(args.votes_per_phone, 2),
-                           spreads=(args.spread, args.large_spread))}
+                           spreads=(args.spread, args.large_spread)),
+             "cluster": plan("cluster", args.phones, args.votes_per_phone)}
     return {name: plans[name] for name in args.stages}
 
 
@@ -158,9 +160,11 @@ async def measure_stage(
     args: argparse.Namespace, stage: str, plan: Plan, seconds: float
 ) -> dict[str, dict[str, Any]]:
     targets: list[Any] = []
-    if args.only in (None, "facilitator"):
+    if stage == "cluster":  # one process on SQLite against two on PostgreSQL and Redis
+        targets = [Facilitator(), FacilitatorCluster()]
+    if stage != "cluster" and args.only in (None, "facilitator"):
         targets.append(Facilitator())
-    if args.only in (None, "reference"):
+    if stage != "cluster" and args.only in (None, "reference"):
         targets.append(Reference())
     end = time.monotonic() + seconds
     results = {}
@@ -248,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
                  "seconds": time.monotonic() - began}
     intro = keep_intro(args.out) if args.out else keep_intro(Path("/nonexistent"))
     text = render(intro, machine, command, date, plan_info, results, archive,
-                  staged.get("sessions"), staged.get("large"), codec, pages)
+                  staged.get("sessions"), staged.get("large"), codec, pages,
+                  staged.get("cluster"))
     limited = any(r.get("limit_hit") for by_target in staged.values()
                   for r in by_target.values())
     if limited and args.out:
@@ -266,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
                                          "results": results, "archive": archive,
                                          "codec": codec, "pages": pages,
                                          "sessions": staged.get("sessions"),
-                                         "large": staged.get("large")},
+                                         "large": staged.get("large"),
+                                         "cluster": staged.get("cluster")},
                                         indent=1, default=str))
     failed = [(stage, name, result) for stage, by_target in staged.items()
               for name, result in by_target.items() if result.get("failure")]

@@ -374,8 +374,9 @@ def table(ours: dict[str, Any], ref: dict[str, Any], bursts: int) -> list[str]:
 
 
 def rows_table(sections: list[tuple[str, list[Row]]], ours: dict[str, Any],
-               ref: dict[str, Any]) -> list[str]:
-    lines = ["| | facilitator | reference | ratio |", "|---|---:|---:|---:|"]
+               ref: dict[str, Any], heads: tuple[str, str] = ("facilitator", "reference")
+               ) -> list[str]:
+    lines = [f"| | {heads[0]} | {heads[1]} | ratio |", "|---|---:|---:|---:|"]
     for title, rows in sections:
         lines.append(f"| **{title}** | | | |")
         for label, show, value in rows:
@@ -555,7 +556,7 @@ def render(
     results: dict[str, dict[str, Any]], archive: dict[str, Any] | None = None,
     sessions: dict[str, dict[str, Any]] | None = None,
     large: dict[str, dict[str, Any]] | None = None, codec: dict[str, Any] | None = None,
-    pages: dict[str, Any] | None = None,
+    pages: dict[str, Any] | None = None, cluster: dict[str, dict[str, Any]] | None = None,
 ) -> str:
     """`results`: one session, by target; `sessions`: several sessions at once (None when
     not run); `large`: many phones in one session (None when not run); `codec`: parsing and
@@ -591,7 +592,7 @@ def render(
         out += codec_section(codec)
     if pages:
         out += pages_section(pages)
-    if not (results or sessions or large):  # `--only archive`
+    if not (results or sessions or large or cluster):  # `--only archive`
         return "\n".join(out)
     if results:
         out += ["### Figures", "",
@@ -607,6 +608,10 @@ def render(
         out += sessions_section(sessions, results, plan)
     if large:
         out += large_section(large, plan)
+    if cluster:
+        from bench.scaling import cluster_section  # it builds on this module's rows
+
+        out += cluster_section(cluster)
     out += ["### How it is measured", ""] + [f"- {line}" for line in method()] + [""]
     return "\n".join(out)
 

@@ -132,13 +132,15 @@ async def run_target(target: Any, plan: Plan, seconds: float) -> dict[str, Any]:
         workers: list[WorkerHandle] = []
         stages: list[Stage] = []
         try:
-            await server.wait_healthy(port, budget.cap(30))
+            ports = target.ports(port)
+            for each in ports:
+                await server.wait_healthy(each, budget.cap(60))
             for index in range(plan.sessions):
                 stages.append(await target.stage(port, budget.cap(15), index))
             result["idle"] = usage(server.pid).__dict__
             hands = split(list(range(plan.phones)), plan.workers)
-            workers = [WorkerHandle({"host": HOST, "port": port, "phones": hand})
-                       for hand in hands]
+            workers = [WorkerHandle({"host": HOST, "port": ports[i % len(ports)],
+                                     "phones": hand}) for i, hand in enumerate(hands)]
             spied = plan.profile if target.name == "facilitator" else None
             async with profiled(server.pid, spied, "joining"):
                 await connect_phase(server, stages, workers, plan, budget, result)

@@ -49,6 +49,10 @@ class Facilitator:
     def __init__(self) -> None:
         self.key = secrets.token_urlsafe(24)
 
+    def ports(self, port: int) -> list[int]:
+        """Where the phones connect: phone process i to ports[i % len(ports)]."""
+        return [port]
+
     def start(self, port: int, tmp: Path) -> Server:
         argv = [sys.executable, "-m", "facilitator", "serve", "--port", str(port),
                 "--host", HOST, "--data-dir", str(tmp / "data"),
@@ -124,6 +128,36 @@ class Facilitator:
         return Stage(code, activity, True, presenter, moderator)
 
 
+class FacilitatorCluster(Facilitator):
+    """Two facilitator processes on one PostgreSQL and one Redis (bench/cluster.py), the
+    phone processes dealt out between them; the session is made through the first, so that
+    it writes and the second forwards the votes of its phones."""
+
+    name = "cluster"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.second = 0
+
+    def ports(self, port: int) -> list[int]:
+        return [port, self.second]
+
+    def start(self, port: int, tmp: Path) -> Server:
+        from bench.procs import free_port
+
+        self.second = free_port()
+        argv = [sys.executable, "-m", "bench.cluster", str(port), str(self.second), str(tmp)]
+        env = {**server_environment(), **os.environ, "FACILITATOR_ORGANISER_KEY": self.key,
+               "FACILITATOR_LOG_LEVEL": "warning"}
+        return Server(argv, env, ROOT, tmp / "server.log")
+
+    def command_line(self) -> str:
+        return ("python -m bench.cluster PORT PORT2 TMP: PostgreSQL (initdb, fsync on), "
+                "redis-server and two `python -m facilitator serve` on PORT and PORT2 "
+                "(FACILITATOR_DATABASE_URL, FACILITATOR_REDIS_URL), the same limits as the "
+                "single process")
+
+
 def intervals(environ: dict[str, str] | None = None) -> tuple[str, str]:
     """facilitator's tally intervals (beamer and consoles, phones) as the run's facilitator
     gets them: its defaults unless the environment sets them. The reference sends its tallies
@@ -135,6 +169,9 @@ def intervals(environ: dict[str, str] | None = None) -> tuple[str, str]:
 
 class Reference:
     name = "reference"
+
+    def ports(self, port: int) -> list[int]:
+        return [port]
 
     def argv(self) -> list[str]:
         beamer, phones = intervals()
