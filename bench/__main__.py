@@ -122,6 +122,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def cluster_possible() -> bool:
+    """Whether the cluster stage can start its PostgreSQL and Redis (bench/cluster.py)."""
+    import glob
+    import shutil
+
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/postgres")) and bool(
+        shutil.which("redis-server"))
+
+
 def load_average() -> float | None:
     try:
         return float(Path("/proc/loadavg").read_text().split()[0])
@@ -223,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
                      f"below the {fd_need(args.large):,} they need (raise the hard limit).")
         log(notes[-1])
         args.stages.remove("large")
+    if "cluster" in args.stages and not cluster_possible():
+        notes.append("two processes on PostgreSQL and Redis: PostgreSQL or redis-server is not "
+                     "installed (apt-get install postgresql redis-server).")
+        log(notes[-1])
+        args.stages.remove("cluster")
     plans = stage_plans(args) if args.only != "archive" else {}
     plan = Plan(args.phones, args.votes_per_phone, min(args.workers, args.phones), args.lanes,
                 args.spread, args.seed, args.raw)

@@ -97,7 +97,10 @@ def test_compose_has_the_processes_their_stores_and_the_proxy(services: dict) ->
     for app in APPS:
         env = services[app]["environment"]
         assert env["FACILITATOR_DATABASE_URL"].startswith("postgresql://")
-        assert env["FACILITATOR_REDIS_URL"].startswith("redis://redis:")
+        # with the password Redis requires (docs/scaling.md: Redis speaks for the processes)
+        assert env["FACILITATOR_REDIS_URL"].startswith("redis://:${REDIS_PASSWORD")
+        assert "@redis:6379/" in env["FACILITATOR_REDIS_URL"]
+        assert "--requirepass" in services["redis"]["command"]
         assert env["FACILITATOR_PUBLIC_URL"].startswith("https://")
         assert env["FACILITATOR_PROXY_HEADERS"] == "1"
         assert set(name for name in env if name.startswith("FACILITATOR_")) <= KNOWN | PENDING
