@@ -127,6 +127,11 @@ class LiveCollector:
         for status, count in by_status.items():
             sessions.add_metric([status], count)
         yield sessions
+        # With several processes (live/cluster.py): the sessions this one writes; the others
+        # it follows as a replica. Alone, it writes every session it holds.
+        yield GaugeMetricFamily("facilitator_sessions_written", "Sessions this process is the "
+                                "writer of (with several processes, the rest are replicas).",
+                                value=sum(1 for r in runtimes if r.writing))
         yield GaugeMetricFamily("facilitator_writer_queue_commands", "Commands waiting for "
                                 "their session's writer, in all sessions.", value=queued_sum)
         yield GaugeMetricFamily("facilitator_writer_queue_max_commands", "The longest queue "

@@ -52,9 +52,9 @@ def _state() -> State:
     stats.outcomes["ack"], stats.outcomes["refused"], stats.outcomes["malformed"] = 5, 1, 1
     for seconds in (0.002, 0.02, 0.3, 0.004, 0.004):
         stats.ack_latency.observe(seconds)
-    runtimes = [SimpleNamespace(state=SimpleNamespace(status="live"), queued=3),
-                SimpleNamespace(state=SimpleNamespace(status="live"), queued=0),
-                SimpleNamespace(state=SimpleNamespace(status="draft"), queued=1)]
+    runtimes = [SimpleNamespace(state=SimpleNamespace(status="live"), queued=3, writing=True),
+                SimpleNamespace(state=SimpleNamespace(status="live"), queued=0, writing=False),
+                SimpleNamespace(state=SimpleNamespace(status="draft"), queued=1, writing=True)]
     state = State()
     state.stats = stats
     state.registry = SimpleNamespace(loaded=lambda: runtimes)
@@ -81,6 +81,7 @@ def test_the_collector_reads_connections_backlogs_and_sessions_at_the_scrape() -
     assert found[("facilitator_ack_latency_seconds_bucket", (("le", "0.005"),))] == 3
     assert found[("facilitator_sessions_loaded", (("status", "live"),))] == 2
     assert found[("facilitator_sessions_loaded", (("status", "draft"),))] == 1
+    assert found[("facilitator_sessions_written", ())] == 2  # the second is a replica
     assert found[("facilitator_writer_queue_commands", ())] == 4
     assert found[("facilitator_writer_queue_max_commands", ())] == 3
     # Read at the scrape: a connection that goes away is gone from the next one.
