@@ -21,6 +21,8 @@ from collections.abc import Callable
 import redis.asyncio as redis
 from redis.exceptions import RedisError
 
+from facilitator.tasks import stop_task
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes], None]
@@ -113,21 +115,12 @@ class Bus:
 
     async def close(self) -> None:
         if self._sender is not None:
-            self._sender.cancel()
-            try:
-                await self._sender
-            except asyncio.CancelledError:
-                pass
+            await stop_task(self._sender)
             self._sender = None
             while not self._outbox.empty():
                 _fail([self._outbox.get_nowait()], RedisError("the bus closed"))
-        if self._reader is not None:
-            self._reader.cancel()
-            try:
-                await self._reader
-            except asyncio.CancelledError:
-                pass
-            self._reader = None
+        await stop_task(self._reader)
+        self._reader = None
         if self._pubsub is not None:
             await self._pubsub.aclose()  # type: ignore[no-untyped-call]
             self._pubsub = None

@@ -41,6 +41,7 @@ from facilitator.domain.model import Actor, Command
 from facilitator.live.bus import Bus
 from facilitator.live.replica import NoWriter
 from facilitator.store.leases import Leases
+from facilitator.tasks import stop_task
 
 if TYPE_CHECKING:
     from facilitator.live.runtime import SessionRuntime
@@ -72,12 +73,7 @@ class Cluster:
         self._watcher = asyncio.create_task(self._watch(), name="lease watch")
 
     async def close(self) -> None:
-        if self._watcher is not None:
-            self._watcher.cancel()
-            try:
-                await self._watcher
-            except asyncio.CancelledError:
-                pass
+        await stop_task(self._watcher)
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(NoWriter())

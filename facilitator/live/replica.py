@@ -18,6 +18,7 @@ from facilitator.live.answers import Answers
 from facilitator.live.fanout import Messages, encode_event
 from facilitator.live.hub import Hub
 from facilitator.store.base import Store
+from facilitator.tasks import stop_task
 
 if TYPE_CHECKING:
     from facilitator.live.cluster import Cluster
@@ -182,12 +183,7 @@ class Replica:
         again by their clients, to the new writer."""
         self.writing = False
         writer, self._writer = self._writer, None
-        if writer is not None:
-            writer.cancel()
-            try:
-                await writer
-            except asyncio.CancelledError:
-                pass
+        await stop_task(writer)
         self._fail_queued()
         async with self._lock:  # from here the log is the truth: follow it
             await self._reload_replica()

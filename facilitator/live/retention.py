@@ -24,6 +24,7 @@ from facilitator.live.archiving import Archiver
 from facilitator.live.registry import Registry
 from facilitator.store.base import SessionRecord, Store
 from facilitator.store.blobs import FileBlobs
+from facilitator.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
@@ -89,10 +90,5 @@ class Retention:
             await asyncio.sleep(self.interval)
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None

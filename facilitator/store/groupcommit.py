@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from facilitator.store.base import StoreUnavailable
+from facilitator.tasks import stop_task
 
 WRITE_BATCH = 500  # requests in one transaction at most (each may hold a thousand commands)
 
@@ -78,13 +79,8 @@ class GroupCommit(Generic[J]):
 
     async def stop(self) -> None:
         """Stop taking requests; the ones still queued fail with StoreUnavailable."""
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-            self._task = None
+        await stop_task(self._task)
+        self._task = None
         while not self._queue.empty():
             _fail([self._queue.get_nowait()], StoreUnavailable("the store closed"))
 

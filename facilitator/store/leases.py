@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 import asyncpg
 
+from facilitator.tasks import stop_task
+
 log = logging.getLogger(__name__)
 
 KEEPALIVE = 2.0  # seconds between two checks that the lease connection is alive
@@ -108,12 +110,7 @@ class Leases:
 
     async def close(self) -> None:
         """Release every lease (closing the connection does)."""
-        if self._watch is not None:
-            self._watch.cancel()
-            try:
-                await self._watch
-            except asyncio.CancelledError:
-                pass
+        await stop_task(self._watch)
         self._held = set()
         if self._conn is not None:
             conn, self._conn = self._conn, None

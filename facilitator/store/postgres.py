@@ -174,19 +174,9 @@ class PostgresStore:
         return [row[0] for row in rows]
 
     async def create_session(self, record: SessionRecord, first: Event) -> None:
-        async def create(conn: asyncpg.Connection) -> None:
-            await conn.execute(
-                "INSERT INTO sessions (id, code, title, status, created) "
-                "VALUES ($1, $2, $3, $4, $5)",
-                record.id, record.code, record.title, record.status, record.created)
-            await conn.execute(
-                "INSERT INTO events (session, seq, type, data, at) VALUES ($1, $2, $3, $4, $5)",
-                record.id, first.seq, first.type, encode_data(first.data), first.at)
-
-        try:
-            await self._write(create)
-        except asyncpg.UniqueViolationError as error:
-            raise StoreConflict(str(error)) from error
+        """A new session with its first event: a dump of one event, restored."""
+        await self.restore_session(SessionDump(
+            record, ((first.seq, first.type, encode_data(first.data), first.at),), ()))
 
     async def find_session(self, *, code: str | None = None,
                            ident: str | None = None) -> SessionRecord | None:

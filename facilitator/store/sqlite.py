@@ -197,18 +197,9 @@ class SQLiteStore:
             return [row[0] async for row in cursor]
 
     async def create_session(self, record: SessionRecord, first: Event) -> None:
-        def create(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT INTO sessions (id, code, title, status, created) VALUES (?, ?, ?, ?, ?)",
-                (record.id, record.code, record.title, record.status, record.created))
-            conn.execute(
-                "INSERT INTO events (session, seq, type, data, at) VALUES (?, ?, ?, ?, ?)",
-                (record.id, first.seq, first.type, encode_data(first.data), first.at))
-
-        try:
-            await self._write(create)
-        except sqlite3.IntegrityError as error:
-            raise StoreConflict(str(error)) from error
+        """A new session with its first event: a dump of one event, restored."""
+        await self.restore_session(SessionDump(
+            record, ((first.seq, first.type, encode_data(first.data), first.at),), ()))
 
     async def find_session(self, *, code: str | None = None,
                            ident: str | None = None) -> SessionRecord | None:
