@@ -129,6 +129,12 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def pause(self) -> None:
+        """Stop the server, keeping its port for start() (an outage)."""
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()

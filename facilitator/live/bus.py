@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable
 
 import redis.asyncio as redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from facilitator.tasks import stop_task
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[bytes], None]
 PIPELINE = 1000  # messages in one round trip at most
+CONNECT_TIMEOUT = 2.0  # seconds
 
 
 class Bus:
@@ -37,15 +40,22 @@ class Bus:
         self._pubsub: redis.client.PubSub | None = None
         self._handlers: dict[str, Handler] = {}
         self._reader: asyncio.Task[None] | None = None
-        self._outbox: asyncio.Queue[tuple[str, bytes | str, asyncio.Future[int]]] = (
+        self._outbox: asyncio.Queue[tuple[str, bytes | str, asyncio.Future[int] | None]] = (
             asyncio.Queue())
         self._sender: asyncio.Task[None] | None = None
+        # Called when the subscriber is connected again after a break: what was published
+        # meanwhile is lost to this process, and its sessions must read it from the log.
+        self.recovered: list[Callable[[], None]] = []
 
     def channel(self, *parts: str) -> str:
         return ":".join((self.prefix, *parts))
 
     async def open(self) -> None:
-        self._client = redis.Redis.from_url(self.url, max_connections=4)
+        # Fail fast when Redis is away: the callers have their own way on (busy answers,
+        # reading the log), and a writer must never wait for Redis.
+        self._client = redis.Redis.from_url(
+            self.url, max_connections=4, socket_connect_timeout=CONNECT_TIMEOUT,
+            retry=Retry(NoBackoff(), 1))
         await self._client.ping()
         self._sender = asyncio.create_task(self._send(), name="bus sender")
         self._pubsub = self._client.pubsub(ignore_subscribe_messages=True)
@@ -60,6 +70,13 @@ class Bus:
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._outbox.put_nowait((channel, payload, future))
         return await future
+
+    def send(self, channel: str, payload: bytes | str) -> None:
+        """Publish without waiting: in order with every other message of this process, and
+        lost (logged) if Redis is away. The writer's batches go this way; replicas that miss
+        one read it from the log."""
+        if self._sender is not None and not self._sender.done():
+            self._outbox.put_nowait((channel, payload, None))
 
     async def _send(self) -> None:
         assert self._client is not None
@@ -76,10 +93,12 @@ class Bus:
                 _fail(batch, RedisError("the bus closed"))
                 raise
             except Exception as error:  # Redis is gone: these fail, the next try again
+                if any(future is None for _, _, future in batch):
+                    log.warning("%d messages could not be published: %s", len(batch), error)
                 _fail(batch, error if isinstance(error, RedisError) else RedisError(error))
                 continue
             for (_, _, future), count in zip(batch, counts, strict=True):
-                if not future.done():
+                if future is not None and not future.done():
                     future.set_result(int(count))
 
     async def subscribe(self, channel: str, handler: Handler) -> None:
@@ -95,13 +114,20 @@ class Bus:
 
     async def _read(self) -> None:
         assert self._pubsub is not None
+        broken = False
         while True:
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
             except RedisError:
                 log.exception("the connection to Redis broke; reconnecting")
+                broken = True
                 await asyncio.sleep(0.5)
                 continue
+            if broken:  # back, and subscribed again (redis-py does that on reconnecting)
+                broken = False
+                log.warning("the connection to Redis is back")
+                for callback in list(self.recovered):
+                    callback()
             if message is None or message["type"] != "message":
                 continue
             channel = message["channel"].decode()
@@ -129,7 +155,8 @@ class Bus:
             self._client = None
 
 
-def _fail(batch: list[tuple[str, bytes | str, asyncio.Future[int]]], error: Exception) -> None:
+def _fail(batch: list[tuple[str, bytes | str, asyncio.Future[int] | None]],
+          error: Exception) -> None:
     for _, _, future in batch:
-        if not future.done():
+        if future is not None and not future.done():
             future.set_exception(error)

@@ -69,6 +69,7 @@ class Cluster:
         self._claims: dict[str, asyncio.Lock] = {}
 
     async def open(self) -> None:
+        self.bus.recovered.append(self._recovered)
         await self.bus.subscribe(self.reply_channel, self._on_reply)
         self._watcher = asyncio.create_task(self._watch(), name="lease watch")
 
@@ -125,6 +126,13 @@ class Cluster:
         log.info("this process (%s) writes session %s now", self.name, runtime.code)
         return True
 
+    def _recovered(self) -> None:
+        """Redis is back after a break: the batches published meanwhile never came, so every
+        replica reads what it missed from the log."""
+        for runtime in list(self.runtimes.values()):
+            if not runtime.writing:
+                self._spawn(runtime.follow_log())
+
     def lost(self, sessions: set[str]) -> None:
         """The leases of these sessions are gone (the lease connection broke): stop writing
         them at once."""
@@ -149,8 +157,9 @@ class Cluster:
 
     # -- the writer's side ---------------------------------------------------------------------
 
-    async def publish(self, session: str, payload: bytes) -> None:
-        await self.bus.publish(self.bus.channel("events", session), payload)
+    def publish(self, session: str, payload: bytes) -> None:
+        """A committed batch, to the replicas; the writer does not wait for Redis."""
+        self.bus.send(self.bus.channel("events", session), payload)
 
     async def _serve(self, runtime: SessionRuntime, data: bytes) -> None:
         message = json.loads(data)
@@ -181,9 +190,9 @@ class Cluster:
             "at": command.at, "id": command.id}, ensure_ascii=False)
         try:
             try:
-                listeners = await self.bus.publish(
-                    self.bus.channel("commands", runtime.state.id), message)
-            except RedisError:
+                listeners = await asyncio.wait_for(self.bus.publish(
+                    self.bus.channel("commands", runtime.state.id), message), self.timeout)
+            except (RedisError, TimeoutError):
                 log.warning("session %s: Redis is unreachable; a command waits", runtime.code)
                 raise NoWriter() from None
             if listeners:

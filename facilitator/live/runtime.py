@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 REPLAY_LIMIT = 10_000
 QUEUE_LIMIT = 20_000
 BATCH_LIMIT = 1_000
+RELOAD_RETRY = 1.0  # seconds between two attempts to read the log after a failed commit
 NOTICE_DELAY = 1.0  # seconds: refused joins are told to the moderators at most this often
 STOP_GRACE = 5.0  # seconds a stopping writer has to commit what was sent before the stop
 
@@ -236,7 +237,7 @@ class SessionRuntime(Connections, Tallies, Replica):
                 for pending in batch:
                     if not pending.future.done():
                         pending.future.set_exception(Busy())
-                await self._reload()
+                await self._reload_until_done()
             finally:
                 for _ in batch:
                     self._queue.task_done()
@@ -272,12 +273,9 @@ class SessionRuntime(Connections, Tallies, Replica):
             stats.commit_latency.observe(time.perf_counter() - started)
             stats.commits += 1
             stats.committed_events += len(work.events)
-            if self.cluster is not None and work.events:
-                try:
-                    await self.cluster.publish(self.state.id, self._encode_batch(
-                        work.events, work.encoded, work.mine, work.own))
-                except Exception:  # committed all the same: the others read the log
-                    log.exception("session %s: a batch could not be published", self.code)
+            if self.cluster is not None and work.events:  # the others read gaps from the log
+                self.cluster.publish(self.state.id, self._encode_batch(
+                    work.events, work.encoded, work.mine, work.own))
             # Durable now: answer, then fan out.
             for pending, reply, encoded in work.replies:
                 if not pending.future.done():
@@ -392,6 +390,18 @@ class SessionRuntime(Connections, Tallies, Replica):
         text = self.translate(self.state.language,
                               N_("This could not be carried out. Nothing was changed."), None)
         return protocol.error(command.id, "invalid", text)
+
+    async def _reload_until_done(self) -> None:
+        """Reload until the store answers: the state may hold events of the failed batch, and
+        no command may be decided on them. Meanwhile commands queue (and are refused busy
+        once the queue is full), as while the database is away."""
+        while True:
+            try:
+                await self._reload()
+                return
+            except Exception:
+                log.exception("session %s: the log cannot be read; trying again", self.code)
+                await asyncio.sleep(RELOAD_RETRY)
 
     async def _reload(self) -> None:
         async with self._lock:

@@ -5,6 +5,7 @@ vote counted once on both beamers, and a writer that stops handing over to the o
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,17 +14,122 @@ from typing import Any
 import pytest
 
 from tests.conftest import LiveServer
+from tests.services import RedisServer
 from tests.support import Client
+
+
+def _pair(tmp_path: Path, database_url: str, redis_url: str) -> list[LiveServer]:
+    options = {"database_url": database_url, "redis_url": redis_url}
+    return [LiveServer(tmp_path, **options).start() for _ in range(2)]
 
 
 @pytest.fixture
 def pair(tmp_path: Path, postgres_server: Any, redis_server: Any) -> Iterator[list[LiveServer]]:
-    options = {"database_url": postgres_server.new_database(), "redis_url": redis_server.url}
-    servers = [LiveServer(tmp_path, **options).start() for _ in range(2)]
+    servers = _pair(tmp_path, postgres_server.new_database(), redis_server.url)
     try:
         yield servers
     finally:
         for server in servers:
+            server.stop()
+
+
+_numbers = itertools.count(1)
+
+
+async def _acked(client: Client, type_: str, **fields: Any) -> dict[str, Any]:
+    """Send a command with one id until it is acknowledged, as a phone does while a process,
+    Redis or the database is away: busy answers and silence are sent again."""
+    ident = f"r{next(_numbers)}"
+    for _ in range(60):
+        try:
+            answer = await client.command(type_, ident, **fields)
+        except TimeoutError:
+            continue
+        if answer.get("code") not in ("busy", "rate_limited"):
+            assert answer["type"] == "ack", answer
+            return answer
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"{type_} was never acknowledged")
+
+
+async def _scene(pair: list[LiveServer]) -> tuple[str, Client, list[Client], list[Client]]:
+    """A revealed poll written by the first server; a beamer and two phones on each."""
+    one, _ = pair
+    session = one.create_session("Ausfall")
+    code = session["code"]
+    mod = await Client.open(one.ws_url, code, session["moderator_token"])
+    await mod.ok("session.open")
+    await mod.ok("session.start")
+    poll = (await mod.ok("activity.create", kind="poll", title="Was zuerst?",
+                         config={"options": ["Rad", "Bus", "Wärme"]}))["result"]["activity"]
+    await mod.ok("activity.activate", activity=poll)
+    await mod.ok("activity.reveal", activity=poll)
+    beamers = [await Client.open(s.ws_url, code, session["presenter_token"]) for s in pair]
+    phones = [await Client.open(s.ws_url, code, s.join(code)["token"])
+              for s in (pair[0], pair[0], pair[1], pair[1])]
+    await mod.close()
+    return poll, beamers[0], beamers, phones
+
+
+async def test_a_redis_outage_delays_the_replicas_and_loses_nothing(
+        tmp_path: Path, postgres_server: Any) -> None:
+    redis = RedisServer().start()
+    pair = _pair(tmp_path, postgres_server.new_database(), redis.url)
+    try:
+        poll, _, beamers, phones = await _scene(pair)
+        await _acked(phones[0], "vote.cast", activity=poll, choices=["o1"])
+        await _acked(phones[2], "vote.cast", activity=poll, choices=["o2"])
+        both = {"o1": 1, "o2": 1, "o3": 0}
+        for beamer in beamers:
+            await _until(lambda b=beamer: _results(b, poll) == both)
+        redis.pause()
+        # The writer goes on for its own phones; the replica hears nothing meanwhile.
+        await _acked(phones[1], "vote.cast", activity=poll, choices=["o3"])
+        await _until(lambda: _results(beamers[0], poll) == {"o1": 1, "o2": 1, "o3": 1})
+        redis.start()
+        # Back: the replica reads what it missed from the log, without any new vote.
+        await _until(lambda: _results(beamers[1], poll) == {"o1": 1, "o2": 1, "o3": 1})
+        # And its phones' votes reach the writer again.
+        await _acked(phones[3], "vote.cast", activity=poll, choices=["o3"])
+        final = {"o1": 1, "o2": 1, "o3": 2}
+        for beamer in beamers:
+            await _until(lambda b=beamer: _results(b, poll) == final)
+        for client in [*beamers, *phones]:
+            await client.close()
+    finally:
+        for server in pair:
+            server.stop()
+        redis.stop()
+
+
+async def test_the_database_dropping_every_connection_loses_nothing(
+        tmp_path: Path, postgres_server: Any, redis_server: Any) -> None:
+    """PostgreSQL ends every connection (a restart, a failover): the writer's commit fails and
+    is answered busy, the leases go and are taken again, and the phones' votes, sent again
+    with their ids, are counted once."""
+    database = postgres_server.new_database()
+    pair = _pair(tmp_path, database, redis_server.url)
+    try:
+        poll, _, beamers, phones = await _scene(pair)
+        await _acked(phones[0], "vote.cast", activity=poll, choices=["o1"])
+        name = database.rsplit("/", 1)[1]
+        postgres_server.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             f"WHERE datname = '{name}'")
+        votes = ["o2", "o2", "o3", "o3"]
+        await asyncio.gather(*[_acked(phone, "vote.cast", activity=poll, choices=[vote])
+                               for phone, vote in zip(phones, votes, strict=True)])
+        final = {"o1": 0, "o2": 2, "o3": 2}
+        for beamer in beamers:
+            await _until(lambda b=beamer: _results(b, poll) == final, timeout=20)
+        # Once more, now that the leases are held again: one vote, counted once everywhere.
+        await _acked(phones[3], "vote.cast", activity=poll, choices=["o1"])
+        final = {"o1": 1, "o2": 2, "o3": 1}
+        for beamer in beamers:
+            await _until(lambda b=beamer: _results(b, poll) == final)
+        for client in [*beamers, *phones]:
+            await client.close()
+    finally:
+        for server in pair:
             server.stop()
 
 

@@ -248,3 +248,41 @@ async def test_limits_cap_participants_and_entries(store_url: str) -> None:
     await _same_as_log(store, runtime)
     await registry.close()
     await store.close()
+
+
+async def test_the_writer_outlives_a_store_that_cannot_be_read_for_a_while(
+        store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A commit fails and the log cannot be read back at once (the database restarting): the
+    writer tries again until it can, instead of ending and leaving every later command of
+    the session unanswered."""
+    from facilitator.live import runtime as runtime_module
+    from facilitator.live.runtime import Busy
+
+    monkeypatch.setattr(runtime_module, "RELOAD_RETRY", 0.01)
+    store, registry = await _open(store_url)
+    runtime, poll, actors = await _live(registry)
+    append, load = store.append, store.load_events
+    failures = {"append": 1, "load": 3}
+
+    async def failing_append(*args: Any, **kwargs: Any) -> None:
+        if failures["append"]:
+            failures["append"] -= 1
+            raise ConnectionError("the database went away")
+        await append(*args, **kwargs)
+
+    async def failing_load(*args: Any, **kwargs: Any) -> list[Event]:
+        if failures["load"]:
+            failures["load"] -= 1
+            raise ConnectionError("the database is still away")
+        return await load(*args, **kwargs)
+
+    monkeypatch.setattr(store, "append", failing_append)
+    monkeypatch.setattr(store, "load_events", failing_load)
+    with pytest.raises(Busy):
+        await runtime.submit(_vote(poll, actors[0], "v1"))
+    answer = await asyncio.wait_for(runtime.submit(_vote(poll, actors[0], "v1")), 5)
+    assert answer["type"] == "ack" and failures == {"append": 0, "load": 0}
+    assert runtime.state.view("moderator")["activities"][0]["results"]["voters"] == 1
+    await _same_as_log(store, runtime)
+    await registry.close()
+    await store.close()
