@@ -128,6 +128,11 @@ def test_a_30_page_deck_steps_on_beamer_and_phone(live_server: LiveServer, scene
     # Back one with PageUp, on again with a clicker's PageDown on the beamer's tab.
     mod.keyboard.press("PageUp")
     shows(beamer, phone, deck, PAGES - 1)
+    # The console has the step back too before the clicker goes on from the beamer's tab (as
+    # a person's next click comes after the screen changed): otherwise the console may still
+    # hold page 30, and its "next" is the next phase.
+    expect(card.locator(".slides-where")).to_have_text(f"Folie {PAGES - 1} von {PAGES}")
+    expect(mod.locator("#next")).to_contain_text("Nächste Folie")
     beamer.bring_to_front()
     beamer.keyboard.press("PageDown")
     shows(beamer, phone, deck, PAGES)
