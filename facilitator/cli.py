@@ -184,21 +184,18 @@ async def _migrate_store(source_url: str, target_url: str) -> int:
     from facilitator.store.base import StoreUnavailable
     from facilitator.store.migrate import copy_sessions
 
+    stores = []
     try:
-        source, target = make_store(source_url), make_store(target_url)
-    except ValueError as error:
-        print(f"facilitator: {error}", file=sys.stderr)
-        return 2
-    try:
-        await source.open()
-        await target.open()
-        outcome = await copy_sessions(source, target, print)
-    except StoreUnavailable as error:
+        stores = [make_store(source_url), make_store(target_url)]
+        for store in stores:
+            await store.open()
+        outcome = await copy_sessions(*stores, print)
+    except (ValueError, StoreUnavailable) as error:  # a URL of no store, a store unreachable
         print(f"facilitator: {error}", file=sys.stderr)
         return 2
     finally:
-        await target.close()
-        await source.close()
+        for store in reversed(stores):
+            await store.close()
     print(f"{len(outcome.copied)} copied, {len(outcome.present)} already there, "
           f"{len(outcome.conflicts)} not copied")
     return 0 if outcome.ok else 1

@@ -1,19 +1,21 @@
-"""How a session's runtime takes connections: a snapshot, or a replay of what a client
-missed; the move of a participant whose group changed. Split from runtime.py, whose writer it
-shares the state, the hub, the lock and the buffer of recent messages with."""
+"""How a session's runtime serves its connections: a snapshot, or a replay of what a client
+missed; committed events fanned out and kept for replays; a participant's own contributions
+told anew; the move of a participant whose group changed. Split from runtime.py, whose
+writer (and replica, live/replica.py) it shares the state, the hub, the lock and the buffer
+of recent messages with."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import msgspec
 
 from facilitator.domain import views
-from facilitator.domain.model import Audience, iso
+from facilitator.domain.model import Audience, Event, iso
 from facilitator.domain.session import SessionState
 from facilitator.live import protocol
 from facilitator.live.fanout import Messages, tallies_for
@@ -99,6 +101,51 @@ class Connections:
         for text in tallies_for(self.state, connection.audience, group):
             connection.offer(text)
         return True
+
+    def _fan_out(self, messages: Sequence[tuple[int, Messages]]) -> None:
+        """Committed events, encoded per channel, to this process's connections, and kept
+        for the replays of connections that come back: after the writer's commit, or after a
+        replica applied a committed batch."""
+        for seq, per_channel in messages:
+            self._recent.append((seq, per_channel))
+            for channel, text in per_channel.items():
+                if text is not None:
+                    self.hub.publish(channel, text)
+
+    def _tell_mine(self, changed: set[tuple[str, str]],
+                   own: set[tuple[str, str | None]]) -> None:
+        """Each participant whose own contributions someone else changed gets them anew, on
+        every connection; what a participant changed itself reaches its other connections
+        (a second tab, a phone whose old socket is still open) the same way. Nothing is sent
+        to a participant with one connection for its own change: its ack says it all."""
+        seq = self.state.seq
+        mine = set(changed)
+        selves: set[str] = set()
+        for participant, activity in own:
+            if len(self.hub.of(participant)) < 2:
+                continue
+            if activity is None:
+                selves.add(participant)
+            else:
+                mine.add((participant, activity))
+        for participant, ident in sorted(mine):
+            text = protocol.encode(protocol.mine(
+                seq, ident, self.state.mine(participant).get(ident)))
+            for connection in self.hub.of(participant):
+                connection.offer(text)
+        for participant in sorted(selves):
+            text = protocol.encode(protocol.you(seq, views.you(self.state, participant)))
+            for connection in self.hub.of(participant):
+                connection.offer(text)
+
+    def _regroup_after(self, events: Sequence[Event]) -> None:
+        """After committed events that changed groups: remember when (replays from before
+        get a complete hello) and move the participants concerned."""
+        regrouped = next((e.seq for e in reversed(events) if e.type.startswith("group")),
+                         None)
+        if regrouped is not None:
+            self._regrouped.append(regrouped)
+            self._regroup()
 
     def _regroup(self) -> None:
         """Participants whose group (or spokesperson role) changed move to their new channel

@@ -41,11 +41,11 @@ class Replica:
     writing: bool
     _lock: asyncio.Lock
     _recent: deque[tuple[int, Messages]]
-    _regrouped: deque[int]
     _answers: Answers
     _memory: tuple[int, float]
     _mark_dirty: Callable[[Event], None]
-    _regroup: Callable[[], None]
+    _fan_out: Callable[[Sequence[tuple[int, Messages]]], None]
+    _regroup_after: Callable[[Sequence[Event]], None]
     _tell_mine: Callable[[set[tuple[str, str]], set[tuple[str, str | None]]], None]
     _after_close: Callable[[list[Event]], None]
     _write_loop: Callable[[], Any]
@@ -92,20 +92,13 @@ class Replica:
     def _apply_committed(self, events: Sequence[Event]) -> None:
         """Apply committed events and fan them out to this process's connections, as the
         writer does after its commit."""
-        regrouped = False
+        messages: list[tuple[int, Messages]] = []
         for event in events:
             self.state.apply(event)
-            per_channel = encode_event(self.state, event)
-            self._recent.append((event.seq, per_channel))
-            for channel, text in per_channel.items():
-                if text is not None:
-                    self.hub.publish(channel, text)
+            messages.append((event.seq, encode_event(self.state, event)))
             self._mark_dirty(event)
-            if event.type.startswith("group"):
-                self._regrouped.append(event.seq)
-                regrouped = True
-        if regrouped:
-            self._regroup()
+        self._fan_out(messages)
+        self._regroup_after(events)
         self._advanced.set()
         self._advanced = asyncio.Event()
 

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from facilitator.domain import views
 from facilitator.domain.activities import KINDS
 from facilitator.domain.errors import N_, Invalid, Refusal
 from facilitator.domain.media import FREES
@@ -280,18 +279,10 @@ class SessionRuntime(Connections, Tallies, Replica):
             for pending, reply, encoded in work.replies:
                 if not pending.future.done():
                     pending.future.set_result((reply, encoded))
-            for seq, per_channel in work.messages:
-                self._recent.append((seq, per_channel))
-                for channel, text in per_channel.items():
-                    if text is not None:
-                        self.hub.publish(channel, text)
+            self._fan_out(work.messages)
             if work.mine or work.own:
                 self._tell_mine(work.mine, work.own)
-            regrouped = next((e.seq for e in reversed(work.events)
-                              if e.type.startswith("group")), None)
-            if regrouped is not None:
-                self._regrouped.append(regrouped)
-                self._regroup()
+            self._regroup_after(work.events)
             self._after_close(work.events)
 
     def _after_close(self, events: list[Event]) -> None:
@@ -360,32 +351,6 @@ class SessionRuntime(Connections, Tallies, Replica):
             if who != command.actor.participant:  # the sender learns it from its ack
                 work.mine.add((who, activity.id))
 
-    def _tell_mine(self, changed: set[tuple[str, str]],
-                   own: set[tuple[str, str | None]]) -> None:
-        """Each participant whose own contributions someone else changed gets them anew, on
-        every connection; what a participant changed itself reaches its other connections
-        (a second tab, a phone whose old socket is still open) the same way. Nothing is sent
-        to a participant with one connection for its own change: its ack says it all."""
-        seq = self.state.seq
-        mine = set(changed)
-        selves: set[str] = set()
-        for participant, activity in own:
-            if len(self.hub.of(participant)) < 2:
-                continue
-            if activity is None:
-                selves.add(participant)
-            else:
-                mine.add((participant, activity))
-        for participant, ident in sorted(mine):
-            text = protocol.encode(protocol.mine(
-                seq, ident, self.state.mine(participant).get(ident)))
-            for connection in self.hub.of(participant):
-                connection.offer(text)
-        for participant in sorted(selves):
-            text = protocol.encode(protocol.you(seq, views.you(self.state, participant)))
-            for connection in self.hub.of(participant):
-                connection.offer(text)
-
     def _failed(self, command: Command) -> dict[str, Any]:
         text = self.translate(self.state.language,
                               N_("This could not be carried out. Nothing was changed."), None)
@@ -420,9 +385,6 @@ class SessionRuntime(Connections, Tallies, Replica):
     def _tell(self) -> None:
         self._notice = None
         self.hub.publish("moderator", protocol.encode(protocol.notice(self._refused_joins)))
-
-    def participant_exists(self, ident: str) -> bool:
-        return ident in self.state.participants
 
 
 def protocol_decode(text: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ says how one batch is committed (`commit`).
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -29,7 +30,7 @@ class _Request(Generic[J]):
     future: asyncio.Future[Any] = field(repr=False)
 
 
-class GroupCommit(Generic[J]):
+class GroupCommit(ABC, Generic[J]):
     name = "store writer"
 
     def __init__(self) -> None:
@@ -39,9 +40,9 @@ class GroupCommit(Generic[J]):
     def begin(self) -> None:
         self._task = asyncio.create_task(self._loop(), name=self.name)
 
+    @abstractmethod
     async def commit(self, jobs: Sequence[J]) -> list[Outcome]:
         """Run the jobs in one transaction, each in a savepoint; their outcomes in order."""
-        raise NotImplementedError
 
     def failed(self, error: Exception) -> Exception:
         """What the requests of a batch whose commit failed are told."""

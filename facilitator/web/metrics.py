@@ -49,6 +49,15 @@ def registry(state: State) -> CollectorRegistry:
     return found
 
 
+def _labelled(name: str, documentation: str, label: str,
+              counts: dict[str, int]) -> GaugeMetricFamily:
+    """A gauge with one sample per value of its one label."""
+    gauge = GaugeMetricFamily(name, documentation, labels=[label])
+    for value, count in counts.items():
+        gauge.add_metric([value], count)
+    return gauge
+
+
 def _histogram(name: str, help_text: str, histogram: Histogram) -> HistogramMetricFamily:
     return HistogramMetricFamily(name, help_text, buckets=histogram.cumulative(),
                                  sum_value=histogram.sum)
@@ -98,11 +107,8 @@ class LiveCollector:
                     backlog_sum += size
                     behind += 1
                     backlog_max = max(backlog_max, size)
-        open_ = GaugeMetricFamily("facilitator_websocket_connections", "Open WebSocket "
-                                  "connections by audience.", labels=["audience"])
-        for audience, count in by_audience.items():
-            open_.add_metric([audience], count)
-        yield open_
+        yield _labelled("facilitator_websocket_connections", "Open WebSocket connections by "
+                        "audience.", "audience", by_audience)
         yield GaugeMetricFamily("facilitator_send_backlog_messages", "Messages queued for "
                                 "connections that read slower than they are sent to, in all.",
                                 value=backlog_sum)
@@ -122,11 +128,8 @@ class LiveCollector:
             queued = runtime.queued
             queued_sum += queued
             queued_max = max(queued_max, queued)
-        sessions = GaugeMetricFamily("facilitator_sessions_loaded", "Sessions this process "
-                                     "holds in memory, by status.", labels=["status"])
-        for status, count in by_status.items():
-            sessions.add_metric([status], count)
-        yield sessions
+        yield _labelled("facilitator_sessions_loaded", "Sessions this process holds in "
+                        "memory, by status.", "status", by_status)
         # With several processes (live/cluster.py): the sessions this one writes; the others
         # it follows as a replica. Alone, it writes every session it holds.
         yield GaugeMetricFamily("facilitator_sessions_written", "Sessions this process is the "
