@@ -16,7 +16,7 @@ import uvicorn
 
 from facilitator.app import server_config
 from facilitator.config import load_settings
-from tests.services import PostgresServer, RedisServer, missing
+from tests.services import PostgresServer, RedisServer, running
 
 
 class LiveServer:
@@ -110,26 +110,14 @@ def live_session(live_server: LiveServer) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """One PostgreSQL cluster for the whole run (tests/services.py); a database per test."""
-    try:
-        server = PostgresServer().start()
-    except FileNotFoundError:
-        missing("PostgreSQL", "postgresql")
-    try:
+    with running(PostgresServer) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
-    try:
-        server = RedisServer().start()
-    except FileNotFoundError:
-        missing("Redis", "redis-server")
-    try:
+    with running(RedisServer) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

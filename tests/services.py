@@ -8,6 +8,7 @@ programs the tests that need them skip with a message saying what to install; wi
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -15,7 +16,9 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -48,6 +51,8 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 class PostgresServer:
     """A throwaway PostgreSQL cluster (initdb into a temporary folder, pg_ctl start)."""
+
+    what, package = "PostgreSQL", "postgresql"
 
     def __init__(self) -> None:
         binaries = _postgres_bin()
@@ -100,6 +105,8 @@ class PostgresServer:
 class RedisServer:
     """A throwaway redis-server without persistence."""
 
+    what, package = "Redis", "redis-server"
+
     def __init__(self) -> None:
         program = shutil.which("redis-server")
         if program is None:
@@ -140,3 +147,21 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(10)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+S = TypeVar("S", PostgresServer, RedisServer)
+
+
+@contextlib.contextmanager
+def running(kind: type[S]) -> Iterator[S]:
+    """A started server of this kind, stopped at the end; skipped (failed under CI) where
+    its package is not installed."""
+    try:
+        server = kind()
+    except FileNotFoundError:
+        missing(kind.what, kind.package)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -5,6 +5,7 @@ vote counted once on both beamers, and a writer that stops handing over to the o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Iterator
@@ -14,23 +15,28 @@ from typing import Any
 import pytest
 
 from tests.conftest import LiveServer
-from tests.services import RedisServer
+from tests.services import RedisServer, running
 from tests.support import Client
 
 
-def _pair(tmp_path: Path, database_url: str, redis_url: str) -> list[LiveServer]:
+@contextlib.contextmanager
+def _serving(tmp_path: Path, database_url: str, redis_url: str) -> Iterator[list[LiveServer]]:
+    """Two servers on one database, one Redis and one data directory, stopped at the end."""
     options = {"database_url": database_url, "redis_url": redis_url}
-    return [LiveServer(tmp_path, **options).start() for _ in range(2)]
-
-
-@pytest.fixture
-def pair(tmp_path: Path, postgres_server: Any, redis_server: Any) -> Iterator[list[LiveServer]]:
-    servers = _pair(tmp_path, postgres_server.new_database(), redis_server.url)
+    servers: list[LiveServer] = []
     try:
+        for _ in range(2):
+            servers.append(LiveServer(tmp_path, **options).start())
         yield servers
     finally:
         for server in servers:
             server.stop()
+
+
+@pytest.fixture
+def pair(tmp_path: Path, postgres_server: Any, redis_server: Any) -> Iterator[list[LiveServer]]:
+    with _serving(tmp_path, postgres_server.new_database(), redis_server.url) as servers:
+        yield servers
 
 
 _numbers = itertools.count(1)
@@ -52,19 +58,27 @@ async def _acked(client: Client, type_: str, **fields: Any) -> dict[str, Any]:
     raise AssertionError(f"{type_} was never acknowledged")
 
 
-async def _scene(pair: list[LiveServer]) -> tuple[str, Client, list[Client], list[Client]]:
-    """A revealed poll written by the first server; a beamer and two phones on each."""
-    one, _ = pair
-    session = one.create_session("Ausfall")
+async def _poll(pair: list[LiveServer], title: str, options: list[str]
+                ) -> tuple[dict[str, Any], str, Client, list[Client]]:
+    """A session made through the first server (its writer) with a revealed poll, its
+    moderator's connection, and a beamer on each server."""
+    session = pair[0].create_session(title)
     code = session["code"]
-    mod = await Client.open(one.ws_url, code, session["moderator_token"])
+    mod = await Client.open(pair[0].ws_url, code, session["moderator_token"])
     await mod.ok("session.open")
     await mod.ok("session.start")
     poll = (await mod.ok("activity.create", kind="poll", title="Was zuerst?",
-                         config={"options": ["Rad", "Bus", "Wärme"]}))["result"]["activity"]
+                         config={"options": options}))["result"]["activity"]
     await mod.ok("activity.activate", activity=poll)
     await mod.ok("activity.reveal", activity=poll)
     beamers = [await Client.open(s.ws_url, code, session["presenter_token"]) for s in pair]
+    return session, poll, mod, beamers
+
+
+async def _scene(pair: list[LiveServer]) -> tuple[str, Client, list[Client], list[Client]]:
+    """A revealed poll written by the first server; a beamer and two phones on each."""
+    session, poll, mod, beamers = await _poll(pair, "Ausfall", ["Rad", "Bus", "Wärme"])
+    code = session["code"]
     phones = [await Client.open(s.ws_url, code, s.join(code)["token"])
               for s in (pair[0], pair[0], pair[1], pair[1])]
     await mod.close()
@@ -73,9 +87,8 @@ async def _scene(pair: list[LiveServer]) -> tuple[str, Client, list[Client], lis
 
 async def test_a_redis_outage_delays_the_replicas_and_loses_nothing(
         tmp_path: Path, postgres_server: Any) -> None:
-    redis = RedisServer().start()
-    pair = _pair(tmp_path, postgres_server.new_database(), redis.url)
-    try:
+    with running(RedisServer) as redis, \
+            _serving(tmp_path, postgres_server.new_database(), redis.url) as pair:
         poll, _, beamers, phones = await _scene(pair)
         await _acked(phones[0], "vote.cast", activity=poll, choices=["o1"])
         await _acked(phones[2], "vote.cast", activity=poll, choices=["o2"])
@@ -96,10 +109,6 @@ async def test_a_redis_outage_delays_the_replicas_and_loses_nothing(
             await _until(lambda b=beamer: _results(b, poll) == final)
         for client in [*beamers, *phones]:
             await client.close()
-    finally:
-        for server in pair:
-            server.stop()
-        redis.stop()
 
 
 async def test_the_database_dropping_every_connection_loses_nothing(
@@ -108,8 +117,7 @@ async def test_the_database_dropping_every_connection_loses_nothing(
     is answered busy, the leases go and are taken again, and the phones' votes, sent again
     with their ids, are counted once."""
     database = postgres_server.new_database()
-    pair = _pair(tmp_path, database, redis_server.url)
-    try:
+    with _serving(tmp_path, database, redis_server.url) as pair:
         poll, _, beamers, phones = await _scene(pair)
         await _acked(phones[0], "vote.cast", activity=poll, choices=["o1"])
         name = database.rsplit("/", 1)[1]
@@ -128,9 +136,6 @@ async def test_the_database_dropping_every_connection_loses_nothing(
             await _until(lambda b=beamer: _results(b, poll) == final)
         for client in [*beamers, *phones]:
             await client.close()
-    finally:
-        for server in pair:
-            server.stop()
 
 
 def _results(client: Client, activity: str) -> dict[str, int]:
@@ -151,16 +156,9 @@ async def _until(check: Any, timeout: float = 10.0) -> None:
 async def test_phones_on_both_processes_vote_once_and_both_beamers_count(
         pair: list[LiveServer], caplog: pytest.LogCaptureFixture) -> None:
     one, two = pair
-    session = one.create_session("Verkehrswende")
+    session, poll, mod, beamers = await _poll(pair, "Verkehrswende",
+                                              ["Radwege", "Busse", "Parken"])
     code, token = session["code"], session["moderator_token"]
-    mod = await Client.open(one.ws_url, code, token)
-    await mod.ok("session.open")
-    await mod.ok("session.start")
-    poll = (await mod.ok("activity.create", kind="poll", title="Was zuerst?",
-                         config={"options": ["Radwege", "Busse", "Parken"]}))["result"]["activity"]
-    await mod.ok("activity.activate", activity=poll)
-    await mod.ok("activity.reveal", activity=poll)
-    beamers = [await Client.open(s.ws_url, code, session["presenter_token"]) for s in pair]
     phones = []
     for n in range(20):
         server = pair[n % 2]
